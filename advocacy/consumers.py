@@ -1,0 +1,32 @@
+"""The live hub socket. Each signed-in person listens on their own group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from .services import person_group_name
+
+
+class HubConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not user.is_active:
+            # Closing before accepting refuses the handshake (HTTP 403).
+            await self.close()
+            return
+        self.groups_joined = [person_group_name(user_id=user.pk)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        """The hub only pushes for now; anything sent to it is ignored."""
+
+    async def advocacy_event(self, event: dict[str, Any]) -> None:
+        await self.send_json({"event": event["event"], "data": event.get("data", {})})

@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, reverse
+from django.views.generic import RedirectView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from people import views as people_views
+
+from .health import healthz
+
+
+class AdminLoginRedirect(RedirectView):
+    """Wagtail's own sign-in page is replaced by allauth's, for everyone."""
+
+    query_string = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse("account_login")
+
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path(
+        "admin/login/",
+        login_not_required(AdminLoginRedirect.as_view()),
+        name="admin_login_redirect",
+    ),
+    path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("documents/", include(wagtaildocs_urls)),
+    path("people/", include("people.urls")),
+    path("", people_views.home, name="home"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves every other path (identity pages come in a later issue).
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from . import roles
+
+
+def navigation(request: HttpRequest) -> dict:
+    """What the navigation shows depends on the person's roles."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    employee = getattr(user, "employee", None)
+    return {
+        "current_employee": employee,
+        "nav_can_admin": user.has_perm("wagtailadmin.access_admin"),
+        "nav_is_manager": employee is not None and employee.reports.exists(),
+        "nav_roles": [
+            roles.ROLE_LABELS[g.name]
+            for g in user.groups.all()
+            if g.name in roles.ROLE_LABELS
+        ],
+    }

@@ -1,0 +1,129 @@
+"""Writes about people: profiles, reporting lines and invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import roles
+from .models import Employee, Invitation, User, UserManager
+
+
+def user_create(*, email: str, password: str | None = None) -> User:
+    email = UserManager.normalize_email(email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("A user with this email already exists.")})
+    user = User.objects.create_user(email=email, password=password)
+    if password is None:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    user.groups.add(Group.objects.get(name=roles.EMPLOYEE))
+    return user
+
+
+@transaction.atomic
+def employee_create(
+    *,
+    email: str,
+    full_name: str,
+    password: str | None = None,
+    start_date: date | None = None,
+    **fields,
+) -> Employee:
+    user = user_create(email=email, password=password)
+    employee = Employee(user=user, full_name=full_name, start_date=start_date, **fields)
+    employee.full_clean(exclude=["user"])
+    employee.save()
+    return employee
+
+
+def employee_update(*, employee: Employee, **fields) -> Employee:
+    for name, value in fields.items():
+        setattr(employee, name, value)
+    employee.full_clean(exclude=["user"])
+    employee.save()
+    return employee
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_send(*, employee: Employee, invited_by: User | None = None) -> Invitation:
+    """Create an invitation and email its link once the transaction commits."""
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        employee=employee,
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_MAX_AGE_DAYS),
+    )
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "people:invitation", kwargs={"token": token}
+    )
+
+    def send() -> None:
+        with translation.override(employee.preferred_language):
+            context = {
+                "employee": employee,
+                "link": link,
+                "days": settings.INVITATION_MAX_AGE_DAYS,
+            }
+            subject = render_to_string(
+                "people/email/invitation_subject.txt", context
+            ).strip()
+            body = render_to_string("people/email/invitation_message.txt", context)
+        send_mail(subject, body, None, [employee.user.email])
+
+    transaction.on_commit(send)
+    return invitation
+
+
+def invitation_find(*, token: str) -> Invitation | None:
+    invitation = (
+        Invitation.objects.select_related("employee__user")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_usable:
+        return None
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation) -> User:
+    """Mark the invitation used and the email verified (the link proved it)."""
+    from allauth.account.models import EmailAddress
+
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True
+    ).update(accepted_at=timezone.now())
+    if not updated:
+        raise ValidationError(_("This invitation has already been used."))
+    user = invitation.employee.user
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+    return user
+
+
+def employee_set_language(*, employee: Employee, language: str) -> Employee:
+    if language not in dict(Employee.Language.choices):
+        raise ValidationError({"language": _("Unknown language.")})
+    employee.preferred_language = language
+    employee.save(update_fields=["preferred_language"])
+    return employee

@@ -1,0 +1,8 @@
+// Small progressive enhancements; every form also works without JavaScript.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+    const button = select.form.querySelector("button[type=submit]");
+    if (button) button.classList.add("visually-hidden");
+    select.addEventListener("change", () => select.form.requestSubmit());
+  });
+});

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from people import roles
+
+from .factories import PASSWORD, EmployeeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache; one test's attempts must not leak."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def employee(db):
+    return EmployeeFactory(user=UserFactory(email="ana@example.com"), full_name="Ana Ruiz")
+
+
+@pytest.fixture
+def hr_editor(db):
+    return EmployeeFactory(
+        user=UserFactory(email="hr@example.com", roles=[roles.HR_EDITOR]),
+        full_name="Helena Ramos",
+    )
