@@ -34,6 +34,7 @@ test: lint
 	$(BIN)/python -m pytest
 
 bench: venv
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
 
 # Needs GNU gettext; the compiled .mo files are committed, so only translators run it.
