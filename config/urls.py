@@ -14,10 +14,10 @@ from .health import healthz
 class AdminLoginRedirect(RedirectView):
     """Wagtail's own sign-in page is replaced by allauth's, for everyone."""
 
-    query_string = True
-
     def get_redirect_url(self, *args, **kwargs):
-        return reverse("account_login")
+        url = reverse("account_login")
+        query = self.request.META.get("QUERY_STRING", "")
+        return f"{url}?{query}" if query else url
 
 
 urlpatterns = [

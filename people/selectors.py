@@ -33,7 +33,8 @@ SELECT id FROM chain
 
 def employee_reporting_line(*, manager: Employee) -> QuerySet[Employee]:
     """Everyone who reports to ``manager`` directly or indirectly (one query)."""
-    return Employee.objects.filter(id__in=RawSQL(_REPORTS_SQL, [manager.pk]))
+    reports = RawSQL(_REPORTS_SQL, [manager.pk])  # noqa: S611 - parameterised
+    return Employee.objects.filter(id__in=reports)
 
 
 def employee_chain_of_command(*, employee_id: int) -> set[int]:

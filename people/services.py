@@ -60,7 +60,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_send(*, employee: Employee, invited_by: User | None = None) -> Invitation:
+def invitation_send(
+    *, employee: Employee, invited_by: User | None = None
+) -> Invitation:
     """Create an invitation and email its link once the transaction commits."""
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from people import roles
 
@@ -23,7 +24,9 @@ def password() -> str:
 
 @pytest.fixture
 def employee(db):
-    return EmployeeFactory(user=UserFactory(email="ana@example.com"), full_name="Ana Ruiz")
+    return EmployeeFactory(
+        user=UserFactory(email="ana@example.com"), full_name="Ana Ruiz"
+    )
 
 
 @pytest.fixture
@@ -32,3 +35,9 @@ def hr_editor(db):
         user=UserFactory(email="hr@example.com", roles=[roles.HR_EDITOR]),
         full_name="Helena Ramos",
     )
+
+
+@pytest.fixture
+def client() -> Client:
+    """A browser that asks for English; the site's default language is Spanish."""
+    return Client(HTTP_ACCEPT_LANGUAGE="en")

@@ -24,7 +24,10 @@ class UserFactory(factory.django.DjangoModelFactory):
     def verified(self, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(
-                user=self, email=self.email, primary=True, verified=extracted is not False
+                user=self,
+                email=self.email,
+                primary=True,
+                verified=extracted is not False,
             )
             self.save()
 

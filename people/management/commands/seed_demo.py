@@ -15,7 +15,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("Demo sign-ins at http://127.0.0.1:8000/accounts/login/")
         for sign_in in sign_ins:
-            self.stdout.write(f"  {sign_in.role:<25} {sign_in.email:<34} {DEMO_PASSWORD}")
+            line = f"  {sign_in.role:<25} {sign_in.email:<34} {DEMO_PASSWORD}"
+            self.stdout.write(line)
         self.stdout.write(
             "Admin roles are asked to set up an authenticator app (TOTP) before "
             "/admin/. Emails are printed to this console."

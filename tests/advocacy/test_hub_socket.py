@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from advocacy.services import person_event_publish
+from config.asgi import application
+from tests.factories import EmployeeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = (b"origin", b"http://testserver")
+
+LAYERS = {
+    "in_memory": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    "redis": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [
+                os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2",
+            ],
+            # A prefix per test run keeps parallel runs apart on a shared Redis.
+            "prefix": f"cimientos-test-{uuid.uuid4().hex[:8]}",
+        },
+    },
+}
+
+
+@pytest.fixture(params=sorted(LAYERS))
+def layer(request, settings):
+    settings.CHANNEL_LAYERS = {"default": LAYERS[request.param]}
+    return request.param
+
+
+@sync_to_async
+def _signed_in_cookie() -> tuple[int, bytes]:
+    employee = EmployeeFactory()
+    client = Client()
+    client.force_login(employee.user)
+    name = settings.SESSION_COOKIE_NAME
+    cookie = f"{name}={client.cookies[name].value}"
+    return employee.user.pk, cookie.encode()
+
+
+async def test_anonymous_connection_is_refused(layer):
+    communicator = WebsocketCommunicator(application, "/ws/hub/", headers=[ORIGIN])
+    connected, _ = await communicator.connect()
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_connection_from_another_origin_is_refused(layer):
+    _user_id, cookie = await _signed_in_cookie()
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/hub/",
+        headers=[(b"origin", b"http://evil.example"), (b"cookie", cookie)],
+    )
+    connected, _ = await communicator.connect()
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_signed_in_person_receives_events_sent_to_their_group(layer):
+    user_id, cookie = await _signed_in_cookie()
+    communicator = WebsocketCommunicator(
+        application, "/ws/hub/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+
+    other = WebsocketCommunicator(application, "/ws/hub/", headers=[ORIGIN])
+    assert not (await other.connect())[0]
+
+    await sync_to_async(person_event_publish)(
+        user_id=user_id, event="advocacy.welcome", data={"text": "Hola"}
+    )
+    message = await communicator.receive_json_from(timeout=5)
+    assert message == {"event": "advocacy.welcome", "data": {"text": "Hola"}}
+    await communicator.disconnect()
+
+
+async def test_events_for_someone_else_are_not_delivered(layer):
+    user_id, cookie = await _signed_in_cookie()
+    communicator = WebsocketCommunicator(
+        application, "/ws/hub/", headers=[ORIGIN, (b"cookie", cookie)]
+    )
+    assert (await communicator.connect())[0]
+    await sync_to_async(person_event_publish)(
+        user_id=user_id + 1000, event="advocacy.welcome", data={}
+    )
+    assert await communicator.receive_nothing(timeout=0.5)
+    await communicator.disconnect()
