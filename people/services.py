@@ -45,15 +45,43 @@ def employee_create(
     employee = Employee(user=user, full_name=full_name, start_date=start_date, **fields)
     employee.full_clean(exclude=["user"])
     employee.save()
+    if employee.manager_id:
+        manager_roles_sync()
     return employee
 
 
+@transaction.atomic
 def employee_update(*, employee: Employee, **fields) -> Employee:
+    previous_manager = (
+        Employee.objects.filter(pk=employee.pk).values_list("manager_id", flat=True)
+    ).first()
     for name, value in fields.items():
         setattr(employee, name, value)
     employee.full_clean(exclude=["user"])
     employee.save()
+    if employee.manager_id != previous_manager:
+        manager_roles_sync()
     return employee
+
+
+def manager_roles_sync() -> None:
+    """Anyone with reports is in the Manager group, and nobody else is.
+
+    Set-based (two reads, one insert, one delete) so it stays cheap after a
+    large CSV import too.
+    """
+    group = Group.objects.get(name=roles.MANAGER)
+    through = User.groups.through
+    managers = set(
+        Employee.objects.filter(reports__isnull=False)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    members = set(through.objects.filter(group=group).values_list("user_id", flat=True))
+    through.objects.bulk_create(
+        [through(user_id=uid, group=group) for uid in managers - members]
+    )
+    through.objects.filter(group=group, user_id__in=members - managers).delete()
 
 
 def _token_hash(token: str) -> str:

@@ -4,8 +4,16 @@
 the redirect; ``SECURE_PROXY_SSL_HEADER`` trusts its ``X-Forwarded-Proto``.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import DATABASES, env
+
+# Several workers must share one database, cache and channel layer: SQLite and
+# the in-memory defaults are refused here rather than silently used.
+for _name in ("DATABASE_URL", "REDIS_URL"):
+    if not env(_name, default=""):
+        raise ImproperlyConfigured(f"Set the {_name} environment variable.")
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

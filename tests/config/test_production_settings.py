@@ -14,7 +14,14 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
     }
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **extra_env})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DATABASE_URL": "postgres://cimientos@127.0.0.1:5432/cimientos",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            **extra_env,
+        }
+    )
     return subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -41,6 +48,18 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _check_deploy({"DJANGO_ALLOWED_HOSTS": "cimientos.example.com"})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_embedded_defaults():
+    result = _check_deploy(
+        {
+            "DJANGO_SECRET_KEY": "c" * 20
+            + "-production-secret-from-the-environment-xyz",
+            "DJANGO_ALLOWED_HOSTS": "cimientos.example.com",
+            "REDIS_URL": "",
+        }
+    )
+    assert result.returncode != 0
 
 
 def test_ssl_redirect_can_be_left_to_the_proxy():

@@ -80,3 +80,14 @@ def test_reporting_line_query_count_does_not_grow_with_depth(
     with django_assert_num_queries(1):
         people = list(employee_reporting_line(manager=boss))
     assert len(people) == 2 * depth
+
+
+def test_having_reports_makes_someone_a_manager_and_losing_them_undoes_it():
+    boss = services.employee_create(email="boss@example.com", full_name="Boss")
+    person = services.employee_create(
+        email="p@example.com", full_name="Person", manager=boss
+    )
+    assert boss.user.groups.filter(name="Manager").exists()
+    assert not person.user.groups.filter(name="Manager").exists()
+    services.employee_update(employee=person, manager=None)
+    assert not boss.user.groups.filter(name="Manager").exists()
