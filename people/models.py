@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
-from django.contrib.auth.models import BaseUserManager
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -130,6 +134,7 @@ class Team(models.Model):
         return f"{self.department} · {self.name}"
 
 
+@functools.cache
 def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -227,7 +232,9 @@ class Employee(models.Model):
         super().clean()
         if self.manager_id and self.pk:
             if self.manager_id == self.pk:
-                raise ValidationError({"manager": _("A person cannot manage themself.")})
+                raise ValidationError(
+                    {"manager": _("A person cannot manage themself.")}
+                )
             if self.pk in employee_chain_of_command(employee_id=self.manager_id):
                 raise ValidationError(
                     {
@@ -240,8 +247,10 @@ class Employee(models.Model):
                 )
         if self.buddy_id and self.pk and self.buddy_id == self.pk:
             raise ValidationError({"buddy": _("A person cannot be their own buddy.")})
-        if self.team_id and self.department_id and self.team.department_id != (
-            self.department_id
+        if (
+            self.team_id
+            and self.department_id
+            and self.team.department_id != (self.department_id)
         ):
             raise ValidationError(
                 {"team": _("This team belongs to another department.")}
@@ -281,3 +290,50 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class PeopleImport(models.Model):
+    """One CSV upload by HR and what became of it.
+
+    The file is kept as text so a background worker can run the import and HR
+    can see afterwards exactly what was uploaded.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content = models.TextField(_("file contents"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_count = models.PositiveIntegerField(_("people created"), default=0)
+    updated_count = models.PositiveIntegerField(_("people updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("people unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("people import")
+        verbose_name_plural = _("people imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name or self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -39,19 +39,27 @@ def employee_create(
     full_name: str,
     password: str | None = None,
     start_date: date | None = None,
+    refresh_roles: bool = True,
     **fields,
 ) -> Employee:
+    """Create a person with a sign-in (no usable password unless given).
+
+    ``refresh_roles=False`` lets a bulk caller run ``manager_roles_sync`` once
+    at the end instead of once per person.
+    """
     user = user_create(email=email, password=password)
     employee = Employee(user=user, full_name=full_name, start_date=start_date, **fields)
     employee.full_clean(exclude=["user"])
     employee.save()
-    if employee.manager_id:
+    if employee.manager_id and refresh_roles:
         manager_roles_sync()
     return employee
 
 
 @transaction.atomic
-def employee_update(*, employee: Employee, **fields) -> Employee:
+def employee_update(
+    *, employee: Employee, refresh_roles: bool = True, **fields
+) -> Employee:
     previous_manager = (
         Employee.objects.filter(pk=employee.pk).values_list("manager_id", flat=True)
     ).first()
@@ -59,7 +67,7 @@ def employee_update(*, employee: Employee, **fields) -> Employee:
         setattr(employee, name, value)
     employee.full_clean(exclude=["user"])
     employee.save()
-    if employee.manager_id != previous_manager:
+    if employee.manager_id != previous_manager and refresh_roles:
         manager_roles_sync()
     return employee
 
@@ -156,4 +164,26 @@ def employee_set_language(*, employee: Employee, language: str) -> Employee:
         raise ValidationError({"language": _("Unknown language.")})
     employee.preferred_language = language
     employee.save(update_fields=["preferred_language"])
+    return employee
+
+
+@transaction.atomic
+def employee_email_change(*, employee: Employee, email: str) -> Employee:
+    """Change the sign-in email; the old address must stop signing in.
+
+    allauth also signs people in by the addresses it has on record, so those
+    for the old email are removed; the new one is verified by the next
+    invitation or sign-in code.
+    """
+    from allauth.account.models import EmailAddress
+
+    user = employee.user
+    email = UserManager.normalize_email(email)
+    if user.email == email:
+        return employee
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": _("A user with this email already exists.")})
+    user.email = email
+    user.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=email).delete()
     return employee

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+import polib
+
+LOCALE = Path(__file__).resolve().parents[2] / "locale" / "es" / "LC_MESSAGES"
+
+
+def _entries():
+    return [e for e in polib.pofile(str(LOCALE / "django.po")) if not e.obsolete]
+
+
+def test_every_spanish_message_is_translated_and_none_is_fuzzy():
+    entries = _entries()
+    assert len(entries) > 100
+    untranslated = [e.msgid for e in entries if not e.translated()]
+    fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_compiled_catalogue_matches_the_po_file():
+    with (LOCALE / "django.mo").open("rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)
+    for entry in _entries():
+        if entry.msgid_plural:
+            assert catalogue.ngettext(entry.msgid, entry.msgid_plural, 1) == (
+                entry.msgstr_plural[0]
+            ), entry.msgid
+        else:
+            assert catalogue.gettext(entry.msgid) == entry.msgstr, entry.msgid
