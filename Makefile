@@ -33,8 +33,11 @@ test: lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
-bench: venv
+$(VENV)/.bench-stamp: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
+bench: $(VENV)/.bench-stamp
 	$(BIN)/python -m bench
 
 # Needs GNU gettext; the compiled .mo files are committed, so only translators run it.

@@ -132,7 +132,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "cimientos"},
+            # channels_redis drops messages past `capacity` per channel (default
+            # 100) without telling the sender; a burst to a busy hub is bigger.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "cimientos", "capacity": 1000},
         }
     }
 else:
