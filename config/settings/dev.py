@@ -12,7 +12,3 @@ ALLOWED_HOSTS = env.list(
 )
 # The demo sign-ins are printed only where this is true.
 SHOW_DEMO_PASSWORDS = True
-
-# Serve static files straight from the app folders while developing.
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = True

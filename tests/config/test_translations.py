@@ -26,8 +26,9 @@ def test_compiled_catalogue_matches_the_po_file():
         catalogue = gettext.GNUTranslations(handle)
     for entry in _entries():
         if entry.msgid_plural:
-            assert catalogue.ngettext(entry.msgid, entry.msgid_plural, 1) == (
-                entry.msgstr_plural[0]
+            assert (
+                catalogue.ngettext(entry.msgid, entry.msgid_plural, 1)
+                == (entry.msgstr_plural[0])
             ), entry.msgid
         else:
             assert catalogue.gettext(entry.msgid) == entry.msgstr, entry.msgid

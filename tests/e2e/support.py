@@ -1,0 +1,122 @@
+"""The live ASGI server the browser journeys talk to, and where Chromium lives.
+
+The server is daphne, the one ``make run`` uses, serving ``config.asgi:application``
+in a thread of the test process rather than in a child process: the default SQLite
+test database and the default channel layer both live in memory, and only a thread
+sees the same ones as the test. (Django opens the in-memory test database as
+``file:memorydb_default?mode=memory&cache=shared``, so every connection of the
+process reaches it, and the tests' writes are committed: ``transactional_db``.)
+With ``DATABASE_URL`` and ``REDIS_URL`` set, the same server runs against
+PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import connections
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_MISSING = (
+    f"the browser journeys need Chromium at {CHROMIUM}: apt-get install -y chromium"
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+HOST = "127.0.0.1"
+
+
+def application():
+    """The project's ASGI app, plus static files when WhiteNoise would not serve them.
+
+    WhiteNoise finds files in ``static/`` folders only with
+    ``WHITENOISE_USE_FINDERS`` (the dev settings turn it on); otherwise it serves
+    ``STATIC_ROOT``, which nothing collects during tests. Django's static files
+    handler then serves them, as in ``LiveServerTestCase``.
+    """
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from config.asgi import application
+
+    if getattr(settings, "WHITENOISE_USE_FINDERS", settings.DEBUG):
+        return application
+    return ASGIStaticFilesHandler(application)
+
+
+class LiveServer:
+    """Daphne on a free port of 127.0.0.1, in a daemon thread.
+
+    Twisted's reactor cannot be restarted, so there is one per test session.
+    """
+
+    def __init__(self) -> None:
+        from daphne.endpoints import build_endpoint_description_strings
+        from daphne.server import Server
+
+        self.server = Server(
+            application=application(),
+            endpoints=build_endpoint_description_strings(host=HOST, port=0),
+            signal_handlers=False,
+            verbosity=0,
+        )
+        self.thread = threading.Thread(
+            target=self.server.run, name="e2e-daphne", daemon=True
+        )
+        self.port = 0
+
+    def start(self, timeout: float = 10) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.listening_addresses:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the live ASGI server did not start listening")
+            time.sleep(0.01)
+        self.port = self.server.listening_addresses[0][1]
+
+    def stop(self) -> None:
+        from twisted.internet import reactor
+
+        if self.thread.is_alive():
+            reactor.callFromThread(reactor.stop)
+            self.thread.join(timeout=10)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{HOST}:{self.port}"
+
+    def call(self, func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Run ``func`` in a worker thread of the server, as a view would run.
+
+        Publishing an event needs this. In the test's thread ``async_to_sync``
+        refuses to run, because Playwright keeps an event loop running there;
+        and the in-memory channel layer's queues belong to the server's loop,
+        which a message put from another loop would not wake. The call runs in
+        autocommit, so ``transaction.on_commit`` callbacks run at once.
+        """
+        from twisted.internet import reactor
+
+        def run() -> Any:
+            try:
+                return func(*args, **kwargs)
+            finally:
+                connections.close_all()
+
+        coroutine = sync_to_async(run, thread_sensitive=False)()
+        future = asyncio.run_coroutine_threadsafe(coroutine, reactor._asyncioEventloop)
+        return future.result(timeout=10)
