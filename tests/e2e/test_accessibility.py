@@ -1,0 +1,73 @@
+"""Automated accessibility checks (axe-core, vendored) on the site's own pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.factories import EmployeeFactory, UserFactory
+
+from .support import CHROMIUM, CHROMIUM_MISSING
+from .test_journeys import SIGN_IN, sign_in
+
+if not CHROMIUM.exists():
+    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
+
+pytestmark = pytest.mark.e2e
+
+AXE = (
+    Path(__file__).resolve().parents[2]
+    / "static"
+    / "vendor"
+    / "axe-core"
+    / "axe.min.js"
+)
+
+
+def serious_violations(page: Page) -> list[str]:
+    """WCAG 2.1 A/AA rules that axe rates serious or critical, one line each."""
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """() => axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })"""
+    )
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+        for v in results["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_sign_in_page_has_no_serious_accessibility_problems(
+    live_asgi_server, new_page, width
+):
+    page = new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(SIGN_IN)
+    assert page.locator("h1").count() == 1
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "es-ES"])
+def test_home_page_has_no_serious_accessibility_problems(
+    live_asgi_server, new_page, locale
+):
+    EmployeeFactory(
+        user=UserFactory(email="ana@example.com"),
+        full_name="Ana Ruiz",
+        preferred_language=locale[:2],
+        job_title="Recepcionista",
+    )
+    page = new_page(locale=locale)
+    page.goto(SIGN_IN)
+    sign_in(page, "ana@example.com")
+    page.wait_for_url(live_asgi_server.url + "/")
+    # The skip link is the first thing a keyboard reaches, and it works.
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    assert serious_violations(page) == []
