@@ -171,3 +171,19 @@ def test_admin_roles_only(db):
     for role in [roles.EMPLOYEE, roles.MANAGER]:
         user = UserFactory(roles=[role])
         assert not user.has_perm("wagtailadmin.access_admin"), role
+
+
+@pytest.mark.parametrize(
+    ("language", "dashboard"), [("en", "Dashboard"), ("es", "Panel")]
+)
+def test_admin_speaks_the_language_of_the_persons_profile(
+    client, hr_editor, language, dashboard
+):
+    _activate_totp(hr_editor.user)
+    hr_editor.preferred_language = language
+    hr_editor.save()
+    client.force_login(hr_editor.user)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert f'lang="{language}"' in response.content.decode()
+    assert f"<title>{dashboard}" in response.content.decode()
