@@ -6,8 +6,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from people import views as people_views
-
 from .health import healthz
 
 
@@ -31,7 +29,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("people/", include("people.urls")),
-    path("", people_views.home, name="home"),
 ]
 
 if settings.DEBUG:
@@ -39,5 +36,5 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Wagtail serves every other path (identity pages come in a later issue).
+# Wagtail serves every other path; the site root is the identity HomePage.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -468,6 +468,8 @@ def demo_seed(*, today: date | None = None) -> list[DemoSignIn]:
         user.groups.add(groups[roles.EMPLOYEE])
         if person.role:
             user.groups.add(groups[person.role])
+        if person.role == roles.HR_LEAD:
+            user.groups.add(groups[roles.HR_EDITOR])
 
     # Managers and buddies are set once everyone exists.
     for person in people:
@@ -493,6 +495,7 @@ def demo_seed(*, today: date | None = None) -> list[DemoSignIn]:
         roles.EMPLOYEE: "staff04",
         roles.MANAGER: "lead.fd.mad",
         roles.HR_EDITOR: "hr.editor",
+        roles.HR_LEAD: "dir.personas",
         roles.COMMS_APPROVER: "comms",
         roles.ADMINISTRATOR: "admin",
     }

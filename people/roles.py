@@ -12,16 +12,19 @@ from django.utils.translation import gettext_lazy as _
 EMPLOYEE = "Employee"
 MANAGER = "Manager"
 HR_EDITOR = "HR editor"
+# HR editors who may also approve identity content in the "HR review" workflow.
+HR_LEAD = "HR lead"
 COMMS_APPROVER = "Communications approver"
 ADMINISTRATOR = "Administrator"
 
-ALL_ROLES = [EMPLOYEE, MANAGER, HR_EDITOR, COMMS_APPROVER, ADMINISTRATOR]
-ADMIN_ROLES = [HR_EDITOR, COMMS_APPROVER, ADMINISTRATOR]
+ALL_ROLES = [EMPLOYEE, MANAGER, HR_EDITOR, HR_LEAD, COMMS_APPROVER, ADMINISTRATOR]
+ADMIN_ROLES = [HR_EDITOR, HR_LEAD, COMMS_APPROVER, ADMINISTRATOR]
 
 ROLE_LABELS = {
     EMPLOYEE: _("Employee"),
     MANAGER: _("Manager"),
     HR_EDITOR: _("HR editor"),
+    HR_LEAD: _("HR lead"),
     COMMS_APPROVER: _("Communications approver"),
     ADMINISTRATOR: _("Administrator"),
 }
@@ -49,9 +52,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
+        "identity.add_value",
+        "identity.change_value",
+        "identity.delete_value",
+        "identity.change_brandsettings",
+        "wagtail_localize.submit_translation",
     ],
     COMMS_APPROVER: [
         "wagtailadmin.access_admin",
+        "identity.change_brandsettings",
         "wagtailimages.add_image",
         "wagtailimages.change_image",
         "wagtailimages.choose_image",
@@ -59,14 +68,24 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMINISTRATOR: ["*"],
 }
+ROLE_PERMISSIONS[HR_LEAD] = ROLE_PERMISSIONS[HR_EDITOR]
 
 # Page tree permissions on the root page, per role.
 ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
     HR_EDITOR: ["add_page", "change_page"],
+    HR_LEAD: ["add_page", "change_page"],
     ADMINISTRATOR: ["add_page", "change_page", "publish_page", "lock_page"],
 }
 # Collection permissions for images and documents, per role.
 ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    HR_LEAD: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
     HR_EDITOR: [
         "wagtailimages.add_image",
         "wagtailimages.change_image",

@@ -15,10 +15,6 @@ from . import services
 from .forms import LanguageForm
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "people/home.html")
-
-
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate,

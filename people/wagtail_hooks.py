@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from . import admin_views
 from .admin_forms import EmployeeAdminForm
 from .models import Employee
+from .viewsets import employee_chooser_viewset
 
 
 class EmployeeViewSet(ModelViewSet):
@@ -72,6 +73,11 @@ class EmployeeViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_people_viewset():
     return EmployeeViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_employee_chooser_viewset():
+    return employee_chooser_viewset
 
 
 @hooks.register("register_admin_urls")
