@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .health import healthz
+from .media import media_serve
 
 
 class AdminLoginRedirect(RedirectView):
@@ -31,10 +32,9 @@ urlpatterns = [
     path("people/", include("people.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+urlpatterns += [
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_serve, name="media")
+]
 
 # Wagtail serves every other path; the site root is the identity HomePage.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -73,7 +73,8 @@ ROLE_PERMISSIONS[HR_LEAD] = ROLE_PERMISSIONS[HR_EDITOR]
 # Page tree permissions on the root page, per role.
 ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
     HR_EDITOR: ["add_page", "change_page"],
-    HR_LEAD: ["add_page", "change_page"],
+    # Approving the last task of a workflow publishes, so the approver needs it.
+    HR_LEAD: ["add_page", "change_page", "publish_page"],
     ADMINISTRATOR: ["add_page", "change_page", "publish_page", "lock_page"],
 }
 # Collection permissions for images and documents, per role.
