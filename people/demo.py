@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -435,13 +436,17 @@ def demo_seed(*, today: date | None = None) -> list[DemoSignIn]:
             )
 
     groups = {g.name: g for g in Group.objects.filter(name__in=roles.ALL_ROLES)}
+    # Hashing is deliberately slow; everyone shares the demo password anyway.
+    password_hash = make_password(DEMO_PASSWORD)
     employees: dict[str, Employee] = {}
     people = _people()
     for person in people:
         email = _email(person)
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
-            user = User.objects.create_user(email=email, password=DEMO_PASSWORD)
+            user = User.objects.create_user(email=email)
+            user.password = password_hash
+            user.save(update_fields=["password"])
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from identity.demo import identity_demo_seed
 from people.demo import DEMO_PASSWORD, demo_seed
 
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         sign_ins = demo_seed()
+        identity_demo_seed()
         self.stdout.write(self.style.SUCCESS("Demo organisation ready: Grupo Brisa."))
         if not getattr(settings, "SHOW_DEMO_PASSWORDS", False):
             return
