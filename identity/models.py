@@ -39,11 +39,33 @@ class ReaderLanguageMixin:
         return self.content_language() != translation.get_language()
 
 
+# First-level paths the application itself answers; a page there would be hidden.
+RESERVED_SLUGS = frozenset(
+    {
+        "accounts", "admin", "documents", "healthz", "hub", "insights", "media",
+        "onboarding", "people", "s", "search", "static", "values", "ws",
+    }
+)  # fmt: skip
+
+
 class IdentityPage(ReaderLanguageMixin, Page):
     """Identity pages share their base template and are not a page type."""
 
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_SLUGS and self.depth and self.depth <= 3:
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "“%(slug)s” is used by Cimientos itself at the top level; "
+                        "choose another slug."
+                    )
+                    % {"slug": self.slug}
+                }
+            )
 
 
 class HomePage(IdentityPage):

@@ -227,3 +227,15 @@ def test_image_blocks_require_alt_text(db):
     assert cleaned["image"].contextual_alt_text == "Recepción"
     decorative = {"image": image.pk, "decorative": True, "alt_text": ""}
     assert block.clean(block.to_python({"image": decorative, "caption": ""}))
+
+
+def test_top_level_slugs_used_by_the_application_are_refused(db):
+    from django.core.exceptions import ValidationError
+
+    home = HomePage.objects.get(locale__language_code="es")
+    with pytest.raises(ValidationError) as excinfo:
+        home.add_child(instance=CulturePage(title="Buscar", slug="search"))
+    assert "slug" in excinfo.value.message_dict
+    index = home.add_child(instance=CultureIndexPage(title="Índice", slug="indice"))
+    # Deeper down the same slug is harmless.
+    assert index.add_child(instance=CulturePage(title="Buscar", slug="search")).pk
