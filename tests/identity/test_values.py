@@ -138,7 +138,7 @@ def test_each_value_links_to_the_live_pages_that_use_it(spanish_reader):
     assert "Borrador de bar" not in page
     assert "Dirección" not in page
     # Alegría is on no page yet.
-    assert page.count("No page mentions this value yet.") == 1
+    assert page.count("Ninguna página menciona este valor todavía.") == 1
 
 
 def test_english_reader_gets_the_english_page_that_uses_the_value(english_reader):
