@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, PageChooserPanel
@@ -28,15 +29,15 @@ from .blocks import IdentityStreamBlock
 class ReaderLanguageMixin:
     """Tells a reader when the page is not (yet) in their language."""
 
+    @cached_property
     def content_language(self) -> str:
         """The language the content is written in (an alias shows its source)."""
-        page = self
-        if getattr(page, "alias_of_id", None):
-            page = Page.objects.select_related("locale").get(pk=page.alias_of_id)
-        return page.locale.language_code
+        from .selectors import page_content_language
+
+        return page_content_language(page=self)
 
     def translation_missing(self) -> bool:
-        return self.content_language() != translation.get_language()
+        return self.content_language != translation.get_language()
 
 
 # First-level paths the application itself answers; a page there would be hidden.
