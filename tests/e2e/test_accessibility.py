@@ -71,3 +71,31 @@ def test_home_page_has_no_serious_accessibility_problems(
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == "#main"
     assert serious_violations(page) == []
+
+
+def test_demo_culture_pages_have_no_serious_accessibility_problems(
+    live_asgi_server, new_page
+):
+    from identity.demo import identity_demo_seed
+    from identity.models import CulturePage
+
+    identity_demo_seed()
+    EmployeeFactory(
+        user=UserFactory(email="ana@example.com"),
+        full_name="Ana Ruiz",
+        preferred_language="es",
+    )
+    page = new_page(locale="es-ES")
+    page.goto(SIGN_IN)
+    sign_in(page, "ana@example.com")
+    page.wait_for_url(live_asgi_server.url + "/")
+    culture_pages = CulturePage.objects.live().filter(locale__language_code="es")
+    assert culture_pages.count() >= 5
+    problems = {}
+    for culture_page in culture_pages:
+        page.goto(culture_page.url)
+        assert page.locator("h1").inner_text() == culture_page.title
+        found = serious_violations(page)
+        if found:
+            problems[culture_page.title] = found
+    assert problems == {}
