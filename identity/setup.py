@@ -102,3 +102,5 @@ def ensure_on_migrate(sender, **kwargs) -> None:
     if sender.name != list(apps.get_app_configs())[-1].name:
         return
     identity_site_ensure()
+    # After a flush the root page and collection exist only now; roles need them.
+    roles.roles_sync()
