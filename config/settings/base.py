@@ -190,6 +190,8 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# No avatars from Gravatar: that would send hashed staff emails to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]

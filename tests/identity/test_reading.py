@@ -119,3 +119,12 @@ def test_media_paths_cannot_escape_the_media_folder(client, reader_es):
     client.force_login(reader_es)
     assert client.get("/media/../config/settings/base.py").status_code == 404
     assert client.get("/media/%2e%2e/manage.py").status_code == 404
+
+
+def test_missing_page_gets_a_helpful_page_in_the_readers_language(client, reader_es):
+    client.force_login(reader_es)
+    response = client.get("/no-existe/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "No encontramos esa página" in html
+    assert 'action="/search/"' in html
