@@ -41,3 +41,22 @@ def hr_editor(db):
 def client() -> Client:
     """A browser that asks for English; the site's default language is Spanish."""
     return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_worker_thread_connections(django_db_setup, django_db_blocker):
+    """Let PostgreSQL drop the test database at the end of the run.
+
+    Consumers and the live server query from worker threads, whose connections
+    outlive the tests; end them before pytest-django drops the database.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

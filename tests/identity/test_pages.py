@@ -197,6 +197,22 @@ class TestPageTypes(WagtailPageTestCase):
         index.save_revision().publish()
         self.assertPageIsRenderable(index)
 
+    def test_editors_can_preview_every_page_type(self):
+        self.assertCanCreate(
+            self.home, CulturePage, culture_page_form("Misión", self.value, self.person)
+        )
+        page = CulturePage.objects.get(title="Misión", locale=self.home.locale)
+        index = self.home.add_child(
+            instance=CultureIndexPage(title="Índice", slug="indice")
+        )
+        # The StreamField editor is drawn by JavaScript, so its form data is
+        # given here rather than read from the edit page's HTML.
+        form = culture_page_form("Misión", self.value, self.person)
+        form["slug"] = page.slug
+        self.assertPageIsPreviewable(page, post_data=form, user=self.admin)
+        for previewed in [index, self.home]:
+            self.assertPageIsPreviewable(previewed, user=self.admin)
+
     def test_tree_rules(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedSubpageTypes(HomePage, {CultureIndexPage, CulturePage})
