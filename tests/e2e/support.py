@@ -17,11 +17,18 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
+
+from tests.factories import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = (
@@ -120,3 +127,22 @@ class LiveServer:
         coroutine = sync_to_async(run, thread_sensitive=False)()
         future = asyncio.run_coroutine_threadsafe(coroutine, reactor._asyncioEventloop)
         return future.result(timeout=10)
+
+
+def totp_code(secret: str) -> str:
+    """The authenticator app's current code, never one about to expire."""
+    period = mfa_settings.TOTP_PERIOD
+    if period - time.time() % period < 2:
+        time.sleep(2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
+
+
+def sign_in(page: Page, email: str, *, totp_secret: str | None = None) -> None:
+    """Fill allauth's form, then the authenticator code if the person has one."""
+    page.locator("input[name=login]").fill(email)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    if totp_secret is not None:
+        code = page.locator("input[name=code]")
+        code.fill(totp_code(totp_secret))
+        code.press("Enter")

@@ -9,8 +9,8 @@ from playwright.sync_api import Page
 
 from tests.factories import EmployeeFactory, UserFactory
 
-from .support import CHROMIUM, CHROMIUM_MISSING
-from .test_journeys import SIGN_IN, sign_in
+from .support import CHROMIUM, CHROMIUM_MISSING, sign_in
+from .test_journeys import SIGN_IN
 
 if not CHROMIUM.exists():
     pytest.skip(CHROMIUM_MISSING, allow_module_level=True)

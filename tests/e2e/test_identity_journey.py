@@ -7,25 +7,21 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import (
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
 )
 from playwright.sync_api import Page, expect
 
 from identity.models import CulturePage, HomePage
 from people import roles
-from tests.factories import PASSWORD, EmployeeFactory, UserFactory
+from tests.factories import EmployeeFactory, UserFactory
 
-from .support import CHROMIUM, CHROMIUM_MISSING, LiveServer
+from .support import CHROMIUM, CHROMIUM_MISSING, LiveServer, sign_in
 
 if not CHROMIUM.exists():
     pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
@@ -46,25 +42,6 @@ def _patient_expectations() -> Iterator[None]:
 
 def path_is(live_asgi_server: LiveServer, path: str, query: str = "") -> re.Pattern:
     return re.compile(re.escape(live_asgi_server.url + path) + query + r"$")
-
-
-def totp_code(secret: str) -> str:
-    """The authenticator app's current code, never one about to expire."""
-    period = mfa_settings.TOTP_PERIOD
-    if period - time.time() % period < 2:
-        time.sleep(2)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
-
-
-def sign_in(page: Page, email: str, *, totp_secret: str | None = None) -> None:
-    """Fill allauth's form, then the authenticator code if the person has one."""
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-    if totp_secret is not None:
-        code = page.locator("input[name=code]")
-        code.fill(totp_code(totp_secret))
-        code.press("Enter")
 
 
 def admin_person(email: str, full_name: str, role_names: list[str]) -> str:

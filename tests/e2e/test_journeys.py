@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlparse
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import (
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
 )
 from playwright.sync_api import Page, expect
 
@@ -20,7 +16,7 @@ from advocacy.services import person_event_publish
 from people import roles
 from tests.factories import PASSWORD, EmployeeFactory, UserFactory
 
-from .support import CHROMIUM, CHROMIUM_MISSING, LiveServer
+from .support import CHROMIUM, CHROMIUM_MISSING, LiveServer, sign_in, totp_code
 
 if not CHROMIUM.exists():
     pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
@@ -32,21 +28,6 @@ SIGN_IN = "/accounts/login/"
 
 def path_is(live_asgi_server: LiveServer, path: str) -> re.Pattern:
     return re.compile(re.escape(live_asgi_server.url + path) + r"$")
-
-
-def sign_in(page: Page, email: str) -> None:
-    """Fill allauth's form and press Enter, which works in any language."""
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
-
-
-def totp_code(secret: str) -> str:
-    """The authenticator app's current code, never one about to expire."""
-    period = mfa_settings.TOTP_PERIOD
-    if period - time.time() % period < 2:
-        time.sleep(2)
-    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 def open_hub(page: Page, url: str) -> dict:
