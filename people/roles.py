@@ -79,14 +79,6 @@ ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
 }
 # Collection permissions for images and documents, per role.
 ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
-    HR_LEAD: [
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
-    ],
     HR_EDITOR: [
         "wagtailimages.add_image",
         "wagtailimages.change_image",
@@ -102,6 +94,19 @@ ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.choose_document",
     ],
 }
+ROLE_COLLECTION_PERMISSIONS[HR_LEAD] = ROLE_COLLECTION_PERMISSIONS[HR_EDITOR]
+
+
+def _permissions(dotted_names: list[str]):
+    """Permission rows for ``app_label.codename`` names; missing ones are skipped."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for dotted in dotted_names:
+        app_label, codename = dotted.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(query))
 
 
 def roles_sync() -> None:
@@ -114,43 +119,36 @@ def roles_sync() -> None:
         Page,
     )
 
+    root = Page.get_first_root_node()
+    collection = Collection.get_first_root_node()
     for role in ALL_ROLES:
         group, _created = Group.objects.get_or_create(name=role)
         wanted = ROLE_PERMISSIONS[role]
         if wanted == ["*"]:
-            perms = list(Permission.objects.all())
+            group.permissions.set(Permission.objects.all())
         else:
-            perms = []
-            for dotted in wanted:
-                app_label, codename = dotted.split(".")
-                perm = Permission.objects.filter(
-                    content_type__app_label=app_label, codename=codename
-                ).first()
-                if perm:
-                    perms.append(perm)
-        group.permissions.set(perms)
+            group.permissions.set(_permissions(wanted))
 
-        root = Page.get_first_root_node()
         if root is not None:
-            for codename in ROLE_PAGE_PERMISSIONS.get(role, []):
-                perm = Permission.objects.filter(
-                    content_type__app_label="wagtailcore", codename=codename
-                ).first()
-                if perm:
-                    GroupPagePermission.objects.get_or_create(
-                        group=group, page=root, permission=perm
-                    )
-        collection = Collection.get_first_root_node()
+            page_perms = _permissions(
+                [f"wagtailcore.{name}" for name in ROLE_PAGE_PERMISSIONS.get(role, [])]
+            )
+            GroupPagePermission.objects.filter(group=group).exclude(
+                page=root, permission__in=page_perms
+            ).delete()
+            for perm in page_perms:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root, permission=perm
+                )
         if collection is not None:
-            for dotted in ROLE_COLLECTION_PERMISSIONS.get(role, []):
-                app_label, codename = dotted.split(".")
-                perm = Permission.objects.filter(
-                    content_type__app_label=app_label, codename=codename
-                ).first()
-                if perm:
-                    GroupCollectionPermission.objects.get_or_create(
-                        group=group, collection=collection, permission=perm
-                    )
+            collection_perms = _permissions(ROLE_COLLECTION_PERMISSIONS.get(role, []))
+            GroupCollectionPermission.objects.filter(group=group).exclude(
+                collection=collection, permission__in=collection_perms
+            ).delete()
+            for perm in collection_perms:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=collection, permission=perm
+                )
 
 
 def sync_on_migrate(sender, **kwargs) -> None:

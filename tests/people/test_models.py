@@ -91,3 +91,25 @@ def test_having_reports_makes_someone_a_manager_and_losing_them_undoes_it():
     assert not person.user.groups.filter(name="Manager").exists()
     services.employee_update(employee=person, manager=None)
     assert not boss.user.groups.filter(name="Manager").exists()
+
+
+def test_roles_sync_removes_permissions_a_role_should_not_have():
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    from people import roles
+
+    group = Group.objects.get(name=roles.HR_EDITOR)
+    publish = Permission.objects.get(
+        content_type__app_label="wagtailcore", codename="publish_page"
+    )
+    GroupPagePermission.objects.create(
+        group=group, page=Page.get_first_root_node(), permission=publish
+    )
+    group.permissions.add(Permission.objects.get(codename="delete_user"))
+    roles.roles_sync()
+    assert not GroupPagePermission.objects.filter(group=group, permission=publish)
+    assert not group.permissions.filter(codename="delete_user").exists()
+    assert GroupPagePermission.objects.filter(
+        group=group, permission__codename="change_page"
+    ).exists()
