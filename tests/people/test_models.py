@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from people import services
 from people.models import User
@@ -37,7 +38,7 @@ def test_manager_cycle_is_rejected_with_a_clear_message():
     top = EmployeeFactory(full_name="Top Boss")
     middle = EmployeeFactory(full_name="Middle Manager", manager=top)
     bottom = EmployeeFactory(full_name="Bottom Person", manager=middle)
-    with pytest.raises(ValidationError) as excinfo:
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         services.employee_update(employee=top, manager=bottom)
     assert "reporting cycle" in excinfo.value.message_dict["manager"][0]
     top.refresh_from_db()
