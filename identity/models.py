@@ -86,7 +86,11 @@ class HomePage(IdentityPage):
     ]
     search_fields = [*Page.search_fields, index.SearchField("hero_text")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["identity.CultureIndexPage", "identity.CulturePage"]
+    subpage_types = [
+        "identity.CultureIndexPage",
+        "identity.CulturePage",
+        "onboarding.PathIndexPage",
+    ]
     max_count_per_parent = 1
 
     class Meta:

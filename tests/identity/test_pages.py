@@ -9,6 +9,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from identity.models import CultureIndexPage, CulturePage, HomePage, Value
+from onboarding.models import PathIndexPage
 from people import roles
 from tests.factories import EmployeeFactory, UserFactory
 
@@ -215,7 +216,9 @@ class TestPageTypes(WagtailPageTestCase):
 
     def test_tree_rules(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
-        self.assertAllowedSubpageTypes(HomePage, {CultureIndexPage, CulturePage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {CultureIndexPage, CulturePage, PathIndexPage}
+        )
         self.assertAllowedSubpageTypes(CultureIndexPage, {CulturePage})
         self.assertAllowedSubpageTypes(CulturePage, set())
         self.assertCanNotCreateAt(CultureIndexPage, CultureIndexPage)
