@@ -30,6 +30,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("people/", include("people.urls")),
+    path("onboarding/", include("onboarding.urls")),
     path("", include("identity.urls")),
 ]
 

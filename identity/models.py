@@ -118,6 +118,13 @@ class HomePage(IdentityPage):
         context["featured"] = [
             link for link in self.featured_links.all() if link.target_available()
         ]
+        employee = getattr(request.user, "employee", None)
+        if employee is not None:
+            from onboarding.selectors import employee_next_step, employee_paths
+
+            context["next_step"] = employee_next_step(
+                overviews=employee_paths(employee=employee)
+            )
         return context
 
 

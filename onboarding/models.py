@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -157,6 +158,34 @@ class ModulePage(ReaderLanguageMixin, Page):
     class Meta:
         verbose_name = _("module")
         verbose_name_plural = _("modules")
+
+    def serve(self, request, *args, **kwargs):
+        """Only people enrolled in the path, and only once it is released to them."""
+        from django.shortcuts import render
+
+        from .selectors import module_state_for
+
+        employee = getattr(request.user, "employee", None)
+        found = module_state_for(employee=employee, module=self) if employee else None
+        if found is None:
+            if request.user.has_perm("wagtailadmin.access_admin"):
+                return super().serve(request, *args, **kwargs)
+            raise Http404
+        _enrolment, state = found
+        if not state.is_open:
+            return render(
+                request,
+                "onboarding/module_not_open.html",
+                {"page": self, "state": state},
+                status=403,
+            )
+        request.module_state = state
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["state"] = getattr(request, "module_state", None)
+        return context
 
     def clean(self) -> None:
         super().clean()

@@ -159,3 +159,89 @@ def enrolment_timeline(
             )
         )
     return states
+
+
+@dataclass(frozen=True)
+class PathOverview:
+    enrolment: Enrolment
+    states: list[ModuleState]
+
+    @property
+    def required(self) -> list[ModuleState]:
+        return [s for s in self.states if s.module.required]
+
+    @property
+    def percent_done(self) -> int:
+        required = self.required
+        if not required:
+            return 100
+        done = sum(1 for s in required if s.completed_at is not None)
+        return round(100 * done / len(required))
+
+    def weeks(self) -> list[tuple[int, list[ModuleState]]]:
+        """Modules grouped by week relative to the start (week 0 = pre-boarding)."""
+        grouped: dict[int, list[ModuleState]] = {}
+        for state in self.states:
+            day = state.module.release_day
+            week = 0 if day < 1 else (day - 1) // 7 + 1
+            grouped.setdefault(week, []).append(state)
+        return sorted(grouped.items())
+
+
+NEXT_STEP_ORDER = [ModuleStatus.OVERDUE, ModuleStatus.DUE_AGAIN, ModuleStatus.AVAILABLE]
+
+
+def employee_paths(
+    *, employee: Employee, now: datetime | None = None
+) -> list[PathOverview]:
+    """Every active enrolment of the person with its timeline."""
+    enrolments = (
+        Enrolment.objects.filter(employee=employee, withdrawn_at__isnull=True)
+        .select_related("employee", "path")
+        .order_by("enrolled_at")
+    )
+    return [
+        PathOverview(enrolment=e, states=enrolment_timeline(enrolment=e, now=now))
+        for e in enrolments
+    ]
+
+
+def employee_next_step(*, overviews: list[PathOverview]) -> ModuleState | None:
+    """What to do next: the most urgent open module (overdue first, then oldest)."""
+    candidates = [s for o in overviews for s in o.states if s.status in NEXT_STEP_ORDER]
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda s: (NEXT_STEP_ORDER.index(s.status), s.due_date, s.release_date),
+    )
+
+
+def module_state_for(
+    *, employee: Employee, module: ModulePage, now: datetime | None = None
+) -> tuple[Enrolment, ModuleState] | None:
+    """The person's enrolment and state for one module (any language of it).
+
+    None when the person is not enrolled in the module's path.
+    """
+    from wagtail.models import Locale
+
+    default = Locale.get_default()
+    source = module
+    if module.locale_id != default.pk:
+        source = module.get_translation_or_none(default) or module
+    enrolment = (
+        Enrolment.objects.filter(
+            employee=employee,
+            path_id=source.get_parent().pk,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("employee", "path")
+        .first()
+    )
+    if enrolment is None:
+        return None
+    for state in enrolment_timeline(enrolment=enrolment, now=now):
+        if state.module.translation_key == module.translation_key:
+            return enrolment, state
+    return None

@@ -8,7 +8,7 @@ from wagtail.models import Locale
 
 from people.models import Employee, User
 
-from .models import Enrolment, PathPage
+from .models import Enrolment, ModulePage, ModuleProgress, PathPage
 
 
 def enrolment_create(
@@ -74,3 +74,42 @@ def enrolment_sync(*, employee: Employee) -> list[Enrolment]:
             if was_created:
                 created.append(enrolment)
     return created
+
+
+class ModuleNotOpen(Exception):
+    """The module is not released, is locked, or is not in the person's paths."""
+
+
+@transaction.atomic
+def module_complete(*, employee: Employee, module) -> ModuleProgress:
+    """Mark a module done for the person, if it is open to them now.
+
+    Completing every required module completes the enrolment.
+    """
+    from .selectors import module_state_for
+
+    found = module_state_for(employee=employee, module=module)
+    if found is None or not found[1].is_open:
+        raise ModuleNotOpen
+    enrolment, state = found
+    now = timezone.now()
+    progress, _created = ModuleProgress.objects.get_or_create(
+        enrolment=enrolment, module=state.module, defaults={"started_at": now}
+    )
+    progress.completed_at = now
+    progress.save(update_fields=["completed_at"])
+    required = set(
+        ModulePage.objects.child_of(enrolment.path)
+        .live()
+        .filter(required=True)
+        .values_list("pk", flat=True)
+    )
+    done = set(
+        ModuleProgress.objects.filter(
+            enrolment=enrolment, completed_at__isnull=False
+        ).values_list("module_id", flat=True)
+    )
+    if required <= done and enrolment.completed_at is None:
+        enrolment.completed_at = now
+        enrolment.save(update_fields=["completed_at"])
+    return progress
