@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -59,6 +59,8 @@ class ModuleState:
     completed_at: datetime | None = None
     due_again_date: date | None = None
     blocked_by: tuple[ModulePage, ...] = ()
+    # The page to show the reader: the module in their language when it exists.
+    display: ModulePage | None = None
 
     @property
     def label(self) -> str:
@@ -141,6 +143,7 @@ def enrolment_timeline(
         p.module_id: p for p in ModuleProgress.objects.filter(enrolment=enrolment)
     }
     by_id = {m.pk: m for m in modules}
+    display = _translations_for_reader(modules)
     states = []
     for module in modules:
         blocked = tuple(
@@ -149,16 +152,32 @@ def enrolment_timeline(
             if pid in by_id
             and (progress.get(pid) is None or progress[pid].completed_at is None)
         )
-        states.append(
-            module_state(
-                module=module,
-                start_date=start,
-                today=today,
-                progress=progress.get(module.pk),
-                incomplete_prerequisites=blocked,
-            )
+        state = module_state(
+            module=module,
+            start_date=start,
+            today=today,
+            progress=progress.get(module.pk),
+            incomplete_prerequisites=tuple(display.get(m.pk, m) for m in blocked),
         )
+        states.append(replace(state, display=display.get(module.pk, module)))
     return states
+
+
+def _translations_for_reader(modules: list[ModulePage]) -> dict[int, ModulePage]:
+    """Each module's live translation in the active language, in two queries."""
+    from wagtail.models import Locale
+
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:
+        return {}
+    keys = {m.translation_key: m.pk for m in modules if m.locale_id != locale.pk}
+    if not keys:
+        return {}
+    translated = ModulePage.objects.live().filter(
+        locale=locale, translation_key__in=list(keys)
+    )
+    return {keys[t.translation_key]: t for t in translated}
 
 
 @dataclass(frozen=True)

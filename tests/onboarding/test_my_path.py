@@ -114,3 +114,23 @@ def test_my_path_without_enrolments_has_an_empty_state(client):
     client.force_login(person.user)
     html = client.get("/onboarding/").content.decode()
     assert "You are not enrolled in any path yet" in html
+
+
+def test_my_path_page_queries_do_not_grow_with_modules(
+    client, new_hire, welcome_path, add_module
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enrolment_create(employee=new_hire, path=welcome_path)
+    client.force_login(new_hire.user)
+    counts = []
+    for size in (5, 50):
+        while len(welcome_path.get_children()) < size:
+            add_module(f"Modulo {len(welcome_path.get_children())}", release_day=1)
+        client.get("/onboarding/")  # warm per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/onboarding/").content.decode()
+        assert html.count('class="module module-') == size
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
