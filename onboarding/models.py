@@ -32,6 +32,8 @@ class PathIndexPage(ReaderLanguageMixin, Page):
     parent_page_types = ["identity.HomePage"]
     subpage_types = ["onboarding.PathPage"]
     max_count_per_parent = 1
+    # The same page as a path's: an introduction and a way to "My path".
+    template = "onboarding/path_page.html"
 
     class Meta:
         verbose_name = _("path index page")

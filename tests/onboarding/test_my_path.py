@@ -134,3 +134,11 @@ def test_my_path_page_queries_do_not_grow_with_modules(
         assert html.count('class="module module-') == size
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_path_pages_lead_the_reader_to_my_path(client, new_hire, welcome_path):
+    client.force_login(new_hire.user)
+    for page in (welcome_path, welcome_path.get_parent()):
+        html = client.get(page.url).content.decode()
+        assert page.title in html
+        assert 'href="/onboarding/"' in html
