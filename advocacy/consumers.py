@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from onboarding.services import manager_group_name
+
 from .services import person_group_name
+
+
+@database_sync_to_async
+def _employee_id(user_id: int) -> int | None:
+    from people.models import Employee
+
+    return Employee.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
 
 
 class HubConsumer(AsyncJsonWebsocketConsumer):
@@ -17,6 +27,11 @@ class HubConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
             return
         self.groups_joined = [person_group_name(user_id=user.pk)]
+        employee_id = await _employee_id(user.pk)
+        if employee_id is not None:
+            # Managers hear about their whole line (the group of each person
+            # managed is named after the manager); for others it stays quiet.
+            self.groups_joined.append(manager_group_name(employee_id=employee_id))
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import zoneinfo
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,29 +85,37 @@ def module_state(
     today: date,
     progress: ModuleProgress | None,
     incomplete_prerequisites: tuple[ModulePage, ...] = (),
+    renew_after: datetime | None = None,
 ) -> ModuleState:
+    """Where one module stands. ``renew_after``: completions before it no longer
+    count (an expired certification sends the person back to its path)."""
     release = module_release_date(start_date=start_date, module=module)
     due = release + timedelta(days=module.due_days)
     completed_at = progress.completed_at if progress else None
+    if progress is not None and completed_at is None and progress.due_override:
+        # Re-opened by a changed policy: due on its own date.
+        due = progress.due_override
     common = {"module": module, "release_date": release, "due_date": due}
     if completed_at is not None:
-        if module.recurrence_days:
+        again = None
+        if renew_after is not None and completed_at < renew_after:
+            again = timezone.localdate(renew_after)
+        elif module.recurrence_days:
             again = completed_at.date() + timedelta(days=module.recurrence_days)
-            if today >= again:
-                return ModuleState(
-                    status=ModuleStatus.DUE_AGAIN,
-                    completed_at=completed_at,
-                    due_again_date=again,
-                    **common,
-                )
+        if again is not None and today >= again:
             return ModuleState(
-                status=ModuleStatus.DONE,
+                status=ModuleStatus.DUE_AGAIN,
                 completed_at=completed_at,
                 due_again_date=again,
-                **common,
+                module=module,
+                release_date=release,
+                due_date=again + timedelta(days=module.due_days),
             )
         return ModuleState(
-            status=ModuleStatus.DONE, completed_at=completed_at, **common
+            status=ModuleStatus.DONE,
+            completed_at=completed_at,
+            due_again_date=again,
+            **common,
         )
     if today < release:
         return ModuleState(status=ModuleStatus.UPCOMING, **common)
@@ -117,6 +126,21 @@ def module_state(
     if today > due:
         return ModuleState(status=ModuleStatus.OVERDUE, **common)
     return ModuleState(status=ModuleStatus.AVAILABLE, **common)
+
+
+def enrolment_renew_after(*, enrolment: Enrolment, now: datetime | None = None):
+    """When the person's certificate from a certifying path expired, if it has.
+
+    Completions before that moment no longer count: the path becomes the
+    refresher. None while the certificate is valid or never issued.
+    """
+    if not enrolment.path.grants_certification:
+        return None
+    latest = enrolment.certificates.order_by("-issued_at").first()
+    now = now or timezone.now()
+    if latest and latest.expires_at and latest.expires_at <= now:
+        return latest.expires_at
+    return None
 
 
 def enrolment_timeline(
@@ -144,6 +168,7 @@ def enrolment_timeline(
     }
     by_id = {m.pk: m for m in modules}
     display = _translations_for_reader(modules)
+    renew_after = enrolment_renew_after(enrolment=enrolment, now=now)
     states = []
     for module in modules:
         blocked = tuple(
@@ -158,6 +183,7 @@ def enrolment_timeline(
             today=today,
             progress=progress.get(module.pk),
             incomplete_prerequisites=tuple(display.get(m.pk, m) for m in blocked),
+            renew_after=renew_after,
         )
         states.append(replace(state, display=display.get(module.pk, module)))
     return states
@@ -264,3 +290,335 @@ def module_state_for(
         if state.module.translation_key == module.translation_key:
             return enrolment, state
     return None
+
+
+# --- What a module asks of the person ------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckOptionView:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class CheckQuestionView:
+    id: str
+    text: str
+    multiple: bool
+    options: list[CheckOptionView]
+
+
+def _question_texts(page: ModulePage) -> dict[str, dict]:
+    """Question and option texts of one page by block id (translations keep ids)."""
+    texts: dict[str, dict] = {}
+    for block in page.questions:
+        options = {
+            child.id: child.value for child in block.value["options"].bound_blocks
+        }
+        texts[block.id] = {"value": block.value, "options": options}
+    return texts
+
+
+def check_questions(
+    *, source: ModulePage, display: ModulePage, layout: list | None = None
+) -> list[CheckQuestionView]:
+    """The check's questions in ``layout`` order (or the authored order).
+
+    Correctness always comes from ``source`` (the default-language module);
+    the words come from ``display``, falling back to the source's.
+    """
+    source_texts = _question_texts(source)
+    display_texts = _question_texts(display) if display.pk != source.pk else {}
+    if layout is None:
+        layout = [[qid, list(q["options"])] for qid, q in source_texts.items()]
+    questions = []
+    for question_id, option_ids in layout:
+        found = source_texts.get(question_id)
+        if found is None:
+            continue  # removed since the attempt began
+        shown = display_texts.get(question_id, found)
+        options = []
+        for option_id in option_ids:
+            option = found["options"].get(option_id)
+            if option is None:
+                continue
+            words = shown["options"].get(option_id, option)
+            options.append(
+                CheckOptionView(
+                    id=option_id,
+                    text=words["text"],
+                    correct=bool(option["correct"]),
+                    feedback=words["feedback"],
+                )
+            )
+        questions.append(
+            CheckQuestionView(
+                id=question_id,
+                text=shown["value"]["question"],
+                multiple=bool(found["value"]["multiple"]),
+                options=options,
+            )
+        )
+    return questions
+
+
+@dataclass
+class ModuleActivity:
+    """Everything the module page needs about one person and one module."""
+
+    enrolment: Enrolment
+    state: ModuleState
+    source: ModulePage
+    display: ModulePage
+    cycle_start: datetime | None
+    attempts: list = field(default_factory=list)
+    acknowledged_at: datetime | None = None
+    reflection: object | None = None
+    pulse_done: bool = False
+    task_done_by: object | None = None
+
+    @property
+    def open_attempt(self):
+        return next((a for a in self.attempts if a.submitted_at is None), None)
+
+    @property
+    def last_result(self):
+        submitted = [a for a in self.attempts if a.submitted_at is not None]
+        return submitted[-1] if submitted else None
+
+    @property
+    def check_passed(self) -> bool:
+        return any(a.passed for a in self.attempts)
+
+    @property
+    def attempts_left(self) -> int | None:
+        """None means no limit."""
+        if not self.source.max_attempts:
+            return None
+        used = sum(1 for a in self.attempts if a.submitted_at is not None)
+        return max(self.source.max_attempts - used, 0)
+
+    @property
+    def pending(self) -> list[str]:
+        """What is still to do before the module counts as done, in page order."""
+        pending = []
+        if self.source.has_check and not self.check_passed:
+            pending.append("check")
+        if self.source.policies and self.acknowledged_at is None:
+            pending.append("acknowledgement")
+        if self.source.reflection_prompt and self.reflection is None:
+            pending.append("reflection")
+        if self.source.has_pulse and not self.pulse_done:
+            pending.append("pulse")
+        return pending
+
+    @property
+    def needs_renewal(self) -> bool:
+        return self.state.status == ModuleStatus.DUE_AGAIN
+
+
+def module_source(module: ModulePage) -> ModulePage:
+    """The default-language module that enrolments and progress refer to."""
+    from wagtail.models import Locale
+
+    default = Locale.get_default()
+    if module.locale_id == default.pk:
+        return module
+    return module.get_translation_or_none(default) or module
+
+
+def module_activity(
+    *, employee: Employee, module: ModulePage, now: datetime | None = None
+) -> ModuleActivity | None:
+    """The person's state and work on ``module`` (any language of it).
+
+    None when they are not enrolled in its path.
+    """
+    from .models import (
+        Acknowledgement,
+        CheckAttempt,
+        PulseSubmission,
+        Reflection,
+    )
+
+    found = module_state_for(employee=employee, module=module, now=now)
+    if found is None:
+        return None
+    enrolment, state = found
+    source = state.module
+    progress = ModuleProgress.objects.filter(enrolment=enrolment, module=source).first()
+    cycle_start = None
+    if state.status == ModuleStatus.DUE_AGAIN:
+        cycle_start = state.completed_at
+        renew = enrolment_renew_after(enrolment=enrolment, now=now)
+        if renew and (cycle_start is None or renew > cycle_start):
+            cycle_start = renew
+    elif progress is not None and progress.reopened_at and not progress.completed_at:
+        cycle_start = progress.reopened_at
+    since = {} if cycle_start is None else {"started_at__gte": cycle_start}
+    attempts = list(
+        CheckAttempt.objects.filter(enrolment=enrolment, module=source, **since)
+    )
+    ack_since = {} if cycle_start is None else {"acknowledged_at__gte": cycle_start}
+    ack = (
+        Acknowledgement.objects.filter(enrolment=enrolment, module=source, **ack_since)
+        .order_by("-acknowledged_at")
+        .first()
+    )
+    return ModuleActivity(
+        enrolment=enrolment,
+        state=state,
+        source=source,
+        display=module,
+        cycle_start=cycle_start,
+        attempts=attempts,
+        acknowledged_at=ack.acknowledged_at if ack else None,
+        reflection=Reflection.objects.filter(
+            enrolment=enrolment, module=source
+        ).first(),
+        pulse_done=PulseSubmission.objects.filter(
+            enrolment=enrolment, module=source
+        ).exists(),
+        task_done_by=progress.completed_by if progress else None,
+    )
+
+
+# --- Certificates ----------------------------------------------------------------
+
+
+def employee_advocate_certificate(*, employee: Employee, now: datetime | None = None):
+    """The person's valid advocate certificate, or None (never had one, expired)."""
+    from .models import Certificate
+
+    now = now or timezone.now()
+    return (
+        Certificate.objects.filter(
+            enrolment__employee=employee, advocate=True, expires_at__gt=now
+        )
+        .select_related("enrolment__path")
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def employee_expired_certificate(*, employee: Employee, now: datetime | None = None):
+    """The latest advocate certificate when it has expired and no valid one exists."""
+    from .models import Certificate
+
+    now = now or timezone.now()
+    latest = (
+        Certificate.objects.filter(enrolment__employee=employee, advocate=True)
+        .select_related("enrolment__path")
+        .order_by("-issued_at")
+        .first()
+    )
+    if latest and latest.expires_at and latest.expires_at <= now:
+        return latest
+    return None
+
+
+# --- Tasks for managers and buddies ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignedTask:
+    enrolment: Enrolment
+    state: ModuleState
+    role: str  # "manager" or "buddy"
+
+    @property
+    def person(self) -> Employee:
+        return self.enrolment.employee
+
+    @property
+    def done(self) -> bool:
+        return self.state.completed_at is not None
+
+
+def employee_tasks(
+    *, employee: Employee, now: datetime | None = None
+) -> list[AssignedTask]:
+    """Tasks that modules give ``employee`` as a manager or buddy, soonest first.
+
+    Only people currently managed or buddied by them, in active enrolments.
+    """
+    enrolments = (
+        Enrolment.objects.filter(withdrawn_at__isnull=True)
+        .filter(
+            models.Q(employee__manager=employee) | models.Q(employee__buddy=employee)
+        )
+        .exclude(employee__status=Employee.Status.LEFT)
+        .select_related("employee", "path")
+    )
+    tasks = []
+    for enrolment in enrolments:
+        roles = set()
+        if enrolment.employee.manager_id == employee.pk:
+            roles.add(ModulePage.TaskFor.MANAGER)
+        if enrolment.employee.buddy_id == employee.pk:
+            roles.add(ModulePage.TaskFor.BUDDY)
+        for state in enrolment_timeline(enrolment=enrolment, now=now):
+            if state.module.task_for in roles:
+                tasks.append(
+                    AssignedTask(
+                        enrolment=enrolment, state=state, role=state.module.task_for
+                    )
+                )
+    return sorted(tasks, key=lambda t: (t.done, t.state.due_date, t.person.full_name))
+
+
+# --- Pulse results, only for groups ------------------------------------------------
+
+PULSE_MIN_GROUP = 5
+
+
+@dataclass(frozen=True)
+class PulseSummary:
+    answers: int
+    averages: dict[str, float] | None  # by question id; None below the minimum
+    enps: int | None
+
+    @property
+    def enough(self) -> bool:
+        return self.averages is not None
+
+
+def pulse_summary(*, responses) -> PulseSummary:
+    """Averages and eNPS for a group of responses, or nothing below five answers."""
+    rows = list(responses.values_list("scores", flat=True))
+    if len(rows) < PULSE_MIN_GROUP:
+        return PulseSummary(answers=len(rows), averages=None, enps=None)
+    totals: dict[str, list[int]] = {}
+    for scores in rows:
+        for key, value in scores.items():
+            totals.setdefault(key, []).append(int(value))
+    enps_values = totals.pop("enps", [])
+    enps = None
+    if len(enps_values) >= PULSE_MIN_GROUP:
+        promoters = sum(1 for v in enps_values if v >= 9)
+        detractors = sum(1 for v in enps_values if v <= 6)
+        enps = round(100 * (promoters - detractors) / len(enps_values))
+    averages = {
+        key: round(sum(values) / len(values), 2)
+        for key, values in totals.items()
+        if len(values) >= PULSE_MIN_GROUP
+    }
+    return PulseSummary(answers=len(rows), averages=averages, enps=enps)
+
+
+def reflections_shared_with(*, employee: Employee):
+    """Reflections that the people ``employee`` manages or buddies chose to share."""
+    from .models import Reflection
+
+    return (
+        Reflection.objects.filter(shared=True, enrolment__withdrawn_at__isnull=True)
+        .filter(
+            models.Q(enrolment__employee__manager=employee)
+            | models.Q(enrolment__employee__buddy=employee)
+        )
+        .select_related("enrolment__employee", "module")
+        .order_by("-updated_at")
+    )

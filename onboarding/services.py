@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+import random
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from advocacy.services import person_event_publish
 from people.models import Employee, User
 
-from .models import Enrolment, ModulePage, ModuleProgress, PathPage
+from .models import (
+    Acknowledgement,
+    Certificate,
+    CheckAttempt,
+    Enrolment,
+    ModulePage,
+    ModuleProgress,
+    PathPage,
+    PulseResponse,
+    PulseSubmission,
+    Reflection,
+    Reminder,
+)
+from .selectors import (
+    ModuleActivity,
+    check_questions,
+    employee_tasks,
+    enrolment_renew_after,
+    module_activity,
+)
 
 
 def enrolment_create(
@@ -80,36 +107,391 @@ class ModuleNotOpen(Exception):
     """The module is not released, is locked, or is not in the person's paths."""
 
 
-@transaction.atomic
-def module_complete(*, employee: Employee, module) -> ModuleProgress:
-    """Mark a module done for the person, if it is open to them now.
+class ActivityRefused(Exception):
+    """A request the module cannot take now; the message says why to the person."""
 
-    Completing every required module completes the enrolment.
-    """
-    from .selectors import module_state_for
 
-    found = module_state_for(employee=employee, module=module)
-    if found is None or not found[1].is_open:
+def _open_activity(*, employee: Employee, module: ModulePage) -> ModuleActivity:
+    activity = module_activity(employee=employee, module=module)
+    if activity is None or not activity.state.is_open:
         raise ModuleNotOpen
-    enrolment, state = found
+    return activity
+
+
+def _lock_enrolment(enrolment: Enrolment) -> None:
+    """Serialise one person's writes on one path (numbering, completion)."""
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+
+
+@transaction.atomic
+def module_complete(
+    *, employee: Employee, module: ModulePage, by: User | None = None
+) -> ModuleProgress:
+    """Mark a module done for the person, if it is open and nothing is pending.
+
+    Completing every required module completes the enrolment and issues its
+    certificate.
+    """
+    activity = _open_activity(employee=employee, module=module)
+    if activity.source.is_task and by is None:
+        raise ActivityRefused(
+            _("This one is done by your %(who)s when they mark it done.")
+            % {"who": activity.source.get_task_for_display().lower()}
+        )
+    if activity.pending:
+        raise ActivityRefused(_("Finish the steps on this page first."))
+    return _complete(activity=activity, by=by)
+
+
+def _complete(*, activity: ModuleActivity, by: User | None = None) -> ModuleProgress:
+    enrolment = activity.enrolment
+    _lock_enrolment(enrolment)
     now = timezone.now()
     progress, _created = ModuleProgress.objects.get_or_create(
-        enrolment=enrolment, module=state.module, defaults={"started_at": now}
+        enrolment=enrolment, module=activity.source, defaults={"started_at": now}
     )
     progress.completed_at = now
-    progress.save(update_fields=["completed_at"])
+    progress.completed_by = by
+    progress.due_override = None
+    progress.save(update_fields=["completed_at", "completed_by", "due_override"])
+    _enrolment_complete_if_done(enrolment=enrolment, now=now)
+    module_completed_publish(enrolment=enrolment, module=activity.source)
+    return progress
+
+
+def _enrolment_complete_if_done(*, enrolment: Enrolment, now) -> None:
+    renew_after = enrolment_renew_after(enrolment=enrolment, now=now)
     required = set(
         ModulePage.objects.child_of(enrolment.path)
         .live()
         .filter(required=True)
         .values_list("pk", flat=True)
     )
-    done = set(
-        ModuleProgress.objects.filter(
-            enrolment=enrolment, completed_at__isnull=False
-        ).values_list("module_id", flat=True)
+    done = ModuleProgress.objects.filter(
+        enrolment=enrolment, completed_at__isnull=False
     )
-    if required <= done and enrolment.completed_at is None:
+    if renew_after is not None:
+        done = done.filter(completed_at__gte=renew_after)
+    if not required <= set(done.values_list("module_id", flat=True)):
+        return
+    if enrolment.completed_at is None:
         enrolment.completed_at = now
         enrolment.save(update_fields=["completed_at"])
-    return progress
+    elif renew_after is None:
+        return  # completed before, certificate already issued
+    path = enrolment.path
+    Certificate.objects.create(
+        enrolment=enrolment,
+        issued_at=now,
+        advocate=path.grants_certification,
+        expires_at=(
+            now + timedelta(days=path.certification_valid_days)
+            if path.grants_certification
+            else None
+        ),
+    )
+
+
+def _complete_if_ready(*, employee: Employee, module: ModulePage) -> None:
+    activity = module_activity(employee=employee, module=module)
+    if (
+        activity is not None
+        and activity.state.is_open
+        and not activity.pending
+        and not activity.source.is_task
+        and (activity.state.completed_at is None or activity.needs_renewal)
+    ):
+        _complete(activity=activity)
+
+
+# --- Knowledge check -------------------------------------------------------------
+
+
+@transaction.atomic
+def attempt_start(*, employee: Employee, module: ModulePage) -> CheckAttempt:
+    """Begin (or return the unfinished) attempt, with a fresh shuffle."""
+    activity = _open_activity(employee=employee, module=module)
+    source = activity.source
+    if not source.has_check:
+        raise ActivityRefused(_("This module has no knowledge check."))
+    _lock_enrolment(activity.enrolment)
+    if activity.open_attempt is not None:
+        return activity.open_attempt
+    if activity.check_passed:
+        raise ActivityRefused(_("You already passed this check."))
+    if activity.attempts_left == 0:
+        raise ActivityRefused(
+            _("You have used every attempt. Your HR team can give you another.")
+        )
+    layout = [
+        [question.id, [option.id for option in question.options]]
+        for question in check_questions(source=source, display=source)
+    ]
+    if source.shuffle:
+        rng = random.SystemRandom()
+        rng.shuffle(layout)
+        for _question_id, option_ids in layout:
+            rng.shuffle(option_ids)
+    number = (
+        CheckAttempt.objects.filter(
+            enrolment=activity.enrolment, module=source
+        ).aggregate(top=Max("number"))["top"]
+        or 0
+    ) + 1
+    ModuleProgress.objects.get_or_create(
+        enrolment=activity.enrolment,
+        module=source,
+        defaults={"started_at": timezone.now()},
+    )
+    return CheckAttempt.objects.create(
+        enrolment=activity.enrolment, module=source, number=number, layout=layout
+    )
+
+
+@transaction.atomic
+def attempt_submit(
+    *, employee: Employee, attempt_id: int, answers: dict[str, list[str]]
+) -> CheckAttempt:
+    """Score the person's answers on the server; only their own open attempt.
+
+    ``answers`` maps question id to chosen option ids. Anything else the
+    request carries (a "score", say) is never read.
+    """
+    attempt = (
+        CheckAttempt.objects.select_for_update()
+        .filter(pk=attempt_id, enrolment__employee=employee)
+        .select_related("module", "enrolment")
+        .first()
+    )
+    if attempt is None:
+        raise CheckAttempt.DoesNotExist
+    if attempt.submitted_at is not None:
+        raise ActivityRefused(_("This attempt was already submitted."))
+    module = attempt.module
+    _open_activity(employee=employee, module=module)
+    questions = check_questions(source=module, display=module, layout=attempt.layout)
+    unanswered = [q for q in questions if not answers.get(q.id)]
+    if unanswered:
+        raise ActivityRefused(_("Answer every question before you submit."))
+    right = 0
+    kept = {}
+    for question in questions:
+        valid = {o.id for o in question.options}
+        chosen = [a for a in answers[question.id] if a in valid]
+        if not question.multiple:
+            chosen = chosen[:1]
+        kept[question.id] = chosen
+        if set(chosen) == {o.id for o in question.options if o.correct}:
+            right += 1
+    score = round(100 * right / len(questions)) if questions else 100
+    attempt.answers = kept
+    attempt.score = score
+    attempt.passed = score >= module.pass_mark
+    attempt.submitted_at = timezone.now()
+    attempt.save(update_fields=["answers", "score", "passed", "submitted_at"])
+    if attempt.passed:
+        _complete_if_ready(employee=employee, module=module)
+    return attempt
+
+
+# --- Acknowledgement, reflection, pulse -------------------------------------------
+
+
+@transaction.atomic
+def acknowledge(*, employee: Employee, module: ModulePage) -> Acknowledgement:
+    """Record that the person accepts the policies of the revision they read."""
+    activity = _open_activity(employee=employee, module=module)
+    if not activity.source.policies:
+        raise ActivityRefused(_("This module has no policy to acknowledge."))
+    ack = Acknowledgement.objects.create(
+        enrolment=activity.enrolment,
+        module=activity.source,
+        revision_id=module.live_revision_id,
+    )
+    _complete_if_ready(employee=employee, module=module)
+    return ack
+
+
+@transaction.atomic
+def reflection_save(
+    *, employee: Employee, module: ModulePage, text: str, shared: bool
+) -> Reflection:
+    activity = _open_activity(employee=employee, module=module)
+    if not activity.source.reflection_prompt:
+        raise ActivityRefused(_("This module has no reflection."))
+    text = text.strip()
+    if not text:
+        raise ActivityRefused(_("Write a few words first."))
+    if len(text) > 4000:
+        raise ActivityRefused(_("Keep it under 4,000 characters."))
+    reflection, _created = Reflection.objects.update_or_create(
+        enrolment=activity.enrolment,
+        module=activity.source,
+        defaults={"text": text, "shared": shared},
+    )
+    _complete_if_ready(employee=employee, module=module)
+    return reflection
+
+
+def pulse_scores_clean(*, module: ModulePage, data) -> dict[str, int]:
+    """Read 1–5 answers (and eNPS 0–10) from a form; every question is needed."""
+    scores: dict[str, int] = {}
+    wanted = [(block.id, 1, 5) for block in module.pulse_questions]
+    if module.pulse_enps:
+        wanted.append(("enps", 0, 10))
+    for key, low, high in wanted:
+        raw = data.get(key, "")
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            raise ActivityRefused(_("Answer every question before you send.")) from None
+        if not low <= value <= high:
+            raise ActivityRefused(_("An answer is outside the scale."))
+        scores[key] = value
+    return scores
+
+
+@transaction.atomic
+def pulse_submit(*, employee: Employee, module: ModulePage, data) -> None:
+    """Store the answers without any link to the person; once per person."""
+    activity = _open_activity(employee=employee, module=module)
+    source = activity.source
+    if not source.has_pulse:
+        raise ActivityRefused(_("This module has no survey."))
+    scores = pulse_scores_clean(module=source, data=data)
+    try:
+        with transaction.atomic():
+            PulseSubmission.objects.create(enrolment=activity.enrolment, module=source)
+    except IntegrityError:
+        raise ActivityRefused(_("You already answered this survey.")) from None
+    PulseResponse.objects.create(
+        module=source,
+        path=activity.enrolment.path,
+        department_id=employee.department_id,
+        month=timezone.localdate().replace(day=1),
+        scores=scores,
+    )
+    _complete_if_ready(employee=employee, module=module)
+
+
+# --- Tasks for managers and buddies ---------------------------------------------
+
+
+@transaction.atomic
+def task_complete(
+    *, assignee: Employee, enrolment_id: int, module_id: int
+) -> ModuleProgress:
+    """The manager or buddy marks the task done; only the one it is for."""
+    task = next(
+        (
+            t
+            for t in employee_tasks(employee=assignee)
+            if t.enrolment.pk == enrolment_id and t.state.module.pk == module_id
+        ),
+        None,
+    )
+    if task is None:
+        raise ModuleNotOpen
+    if not task.state.is_open:
+        raise ActivityRefused(_("This task is not due yet."))
+    activity = module_activity(
+        employee=task.enrolment.employee, module=task.state.module
+    )
+    return _complete(activity=activity, by=assignee.user)
+
+
+# --- Live events --------------------------------------------------------------------
+
+
+def manager_group_name(*, employee_id: int) -> str:
+    """Everyone managing ``employee_id`` listens here for their line's events."""
+    return f"line.{employee_id}"
+
+
+def module_completed_publish(*, enrolment: Enrolment, module: ModulePage) -> None:
+    """Tell every manager up the person's line, after commit."""
+    from people.selectors import employee_chain_of_command
+
+    employee = enrolment.employee
+    managers = employee_chain_of_command(employee_id=employee.pk)
+    data = {
+        "employee": employee.pk,
+        "name": employee.full_name,
+        "path": enrolment.path_id,
+        "module": module.pk,
+        "title": module.title,
+    }
+
+    def send() -> None:
+        layer = get_channel_layer()
+        for manager_id in managers:
+            async_to_sync(layer.group_send)(
+                manager_group_name(employee_id=manager_id),
+                {
+                    "type": "advocacy.event",
+                    "event": "onboarding.module_completed",
+                    "data": data,
+                },
+            )
+
+    if managers:
+        transaction.on_commit(send)
+
+
+# --- Re-acknowledgement ---------------------------------------------------------
+
+
+@transaction.atomic
+def reacknowledgement_request(*, module: ModulePage, revision) -> list[ModuleProgress]:
+    """Re-open the module for everyone who acknowledged before ``revision``.
+
+    Due in the module's "days to acknowledge again"; each person is notified.
+    """
+    now = timezone.now()
+    enrolment_ids = set(
+        Acknowledgement.objects.filter(
+            module=module, acknowledged_at__lt=revision.created_at
+        ).values_list("enrolment_id", flat=True)
+    )
+    # People who already accepted this revision (or a later one) stay done.
+    enrolment_ids -= set(
+        Acknowledgement.objects.filter(
+            module=module, acknowledged_at__gte=revision.created_at
+        ).values_list("enrolment_id", flat=True)
+    )
+    due = timezone.localdate(now) + timedelta(days=module.reacknowledge_within_days)
+    reopened = list(
+        ModuleProgress.objects.filter(
+            module=module,
+            enrolment_id__in=enrolment_ids,
+            enrolment__withdrawn_at__isnull=True,
+        ).select_related("enrolment__employee__user")
+    )
+    for progress in reopened:
+        progress.completed_at = None
+        progress.completed_by = None
+        progress.reopened_at = now
+        progress.due_override = due
+    ModuleProgress.objects.bulk_update(
+        reopened, ["completed_at", "completed_by", "reopened_at", "due_override"]
+    )
+    for progress in reopened:
+        employee = progress.enrolment.employee
+        Reminder.objects.get_or_create(
+            key=f"reack:{progress.pk}:{revision.pk}",
+            defaults={
+                "employee": employee,
+                "kind": Reminder.Kind.REACKNOWLEDGE,
+                "payload": {"module": module.pk, "due": due.isoformat()},
+            },
+        )
+        person_event_publish(
+            user_id=employee.user_id,
+            event="notification",
+            data={
+                "kind": "reacknowledge",
+                "module": module.pk,
+                "due": due.isoformat(),
+            },
+        )
+    return reopened

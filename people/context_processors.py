@@ -15,6 +15,9 @@ def navigation(request: HttpRequest) -> dict:
         "current_employee": employee,
         "nav_can_admin": user.has_perm("wagtailadmin.access_admin"),
         "nav_is_manager": employee is not None and employee.reports.exists(),
+        # Managers and buddies get tasks from the onboarding of their people.
+        "nav_has_todo": employee is not None
+        and (employee.reports.exists() or employee.buddies.exists()),
         "nav_roles": [
             roles.ROLE_LABELS[g.name]
             for g in user.groups.all()

@@ -5,4 +5,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (button) button.classList.add("visually-hidden");
     select.addEventListener("change", () => select.form.requestSubmit());
   });
+  document.querySelectorAll("button[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
 });
