@@ -134,10 +134,11 @@ def module_complete(
     """
     activity = _open_activity(employee=employee, module=module)
     if activity.source.is_task and by is None:
-        raise ActivityRefused(
-            _("This one is done by your %(who)s when they mark it done.")
-            % {"who": activity.source.get_task_for_display().lower()}
-        )
+        if activity.source.task_for == ModulePage.TaskFor.MANAGER:
+            message = _("Your manager marks this one done once you have met.")
+        else:
+            message = _("Your buddy marks this one done once you have met.")
+        raise ActivityRefused(message)
     if activity.pending:
         raise ActivityRefused(_("Finish the steps on this page first."))
     return _complete(activity=activity, by=by)

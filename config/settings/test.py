@@ -23,3 +23,12 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://testserver")
 SHOW_DEMO_PASSWORDS = False
+
+# A real file rather than SQLite's shared in-memory database: that one locks
+# whole tables between threads and ignores the busy timeout, so concurrent
+# requests in a test would fail where the real (WAL, file) database waits.
+# One folder per test run, so parallel runs never share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _TEST_DB_DIR = Path(tempfile.mkdtemp(prefix="cimientos-test-db-"))
+    atexit.register(shutil.rmtree, _TEST_DB_DIR, ignore_errors=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_TEST_DB_DIR / "test.sqlite3")}  # noqa: F405
