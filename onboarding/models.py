@@ -278,6 +278,10 @@ class ModulePage(ReaderLanguageMixin, Page):
                 {"page": self, "state": activity.state},
                 status=403,
             )
+        if activity.state.completed_at is None:
+            from .services import module_started
+
+            module_started(activity=activity)
         request.module_activity = activity
         return super().serve(request, *args, **kwargs)
 

@@ -118,6 +118,15 @@ def _open_activity(*, employee: Employee, module: ModulePage) -> ModuleActivity:
     return activity
 
 
+def module_started(*, activity: ModuleActivity) -> None:
+    """Note when the person first opened the module (for "last activity")."""
+    ModuleProgress.objects.get_or_create(
+        enrolment=activity.enrolment,
+        module=activity.source,
+        defaults={"started_at": timezone.now()},
+    )
+
+
 def _lock_enrolment(enrolment: Enrolment) -> None:
     """Serialise one person's writes on one path (numbering, completion)."""
     Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()

@@ -92,6 +92,8 @@ def test_check_fail_shows_feedback_then_retry_passes_and_completes(
 ):
     page = signed_in.get(check_module.url).content.decode()
     assert "Knowledge check" in page and "2 attempts left" in page
+    opened = ModuleProgress.objects.get(module=check_module)
+    assert opened.started_at is not None and opened.completed_at is None
 
     started = signed_in.post(f"/onboarding/modules/{check_module.pk}/check/")
     assert started.status_code == 302
