@@ -57,6 +57,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "identity.delete_value",
         "identity.change_brandsettings",
         "wagtail_localize.submit_translation",
+        "onboarding.view_enrolment",
+        "onboarding.add_enrolment",
+        "onboarding.change_enrolment",
+        "onboarding.view_certificate",
     ],
     COMMS_APPROVER: [
         "wagtailadmin.access_admin",
