@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.menus import MenuItem
@@ -43,7 +43,8 @@ from .forms import (
     EnrolmentWithdrawForm,
     enrolment_paths,
 )
-from .models import Certificate, Enrolment
+from .models import Certificate, Enrolment, ModulePage
+from .selectors import enrolment_checks
 
 VERIFY_PERMISSION = "onboarding.view_certificate"
 
@@ -207,9 +208,15 @@ class EnrolmentIndexView(generic.IndexView):
 
 
 class EnrolmentInspectView(generic.InspectView):
-    """What HR sees instead of an edit form: enrolments are never edited."""
+    """What HR sees instead of an edit form: enrolments are never edited.
 
+    Below the details, the path's knowledge checks, with "Give another
+    attempt" where the person has used every attempt without passing.
+    """
+
+    template_name = "onboarding/admin/enrolment_inspect.html"
     withdraw_url_name: str | None = None
+    attempt_grant_url_name: str | None = None
 
     def get_object(self, queryset=None):
         return get_object_or_404(
@@ -247,6 +254,23 @@ class EnrolmentInspectView(generic.InspectView):
     def get_certificates_display_value(self) -> str:
         codes = [c.code for c in self.object.certificates.all()]
         return ", ".join(codes) or "—"
+
+    def get_context_data(self, **kwargs) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            checks=enrolment_checks(enrolment=self.object),
+            can_grant_attempts=bool(
+                self.attempt_grant_url_name
+                and self.object.withdrawn_at is None
+                and self.user_has_permission("change")
+            ),
+            attempt_grant_url=(
+                reverse(self.attempt_grant_url_name, args=[self.object.pk])
+                if self.attempt_grant_url_name
+                else ""
+            ),
+        )
+        return context
 
     @cached_property
     def header_more_buttons(self):
@@ -427,6 +451,44 @@ class EnrolmentWithdrawView(
             % {"name": enrolment.employee.full_name, "path": enrolment.path.title},
         )
         return redirect(self.index_url_name)
+
+
+# Give another knowledge-check attempt ------------------------------------------
+
+
+class EnrolmentAttemptGrantView(generic.PermissionCheckedMixin, View):
+    """POST only, from the enrolment's details: one more attempt at a check."""
+
+    model = Enrolment
+    permission_required = "change"
+    http_method_names = ["post"]
+    inspect_url_name: str | None = None
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        enrolment = get_object_or_404(
+            Enrolment.objects.select_related("employee", "path"), pk=pk
+        )
+        back = redirect(self.inspect_url_name, pk=enrolment.pk)
+        module_id = request.POST.get("module", "")
+        module = (
+            ModulePage.objects.filter(pk=module_id).first()
+            if module_id.isdigit()
+            else None
+        )
+        if module is None:
+            messages.error(request, _("Choose a module with a knowledge check."))
+            return back
+        try:
+            services.attempt_grant(enrolment=enrolment, module=module, by=request.user)
+        except services.ActivityRefused as refused:
+            messages.error(request, str(refused))
+            return back
+        messages.success(
+            request,
+            _("%(name)s can now try the knowledge check in “%(module)s” once more.")
+            % {"name": enrolment.employee.full_name, "module": module.title},
+        )
+        return back
 
 
 # Verify a certificate ----------------------------------------------------------

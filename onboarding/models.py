@@ -402,6 +402,10 @@ class ModuleProgress(models.Model):
     # Set when a changed policy asks the person to acknowledge it again.
     reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     due_override = models.DateField(_("due again by"), null=True, blank=True)
+    # Knowledge-check attempts on top of the module's limit, given by HR.
+    extra_attempts = models.PositiveSmallIntegerField(
+        _("extra attempts given by HR"), default=0
+    )
 
     class Meta:
         verbose_name = _("module progress")

@@ -379,6 +379,8 @@ class ModuleActivity:
     reflection: object | None = None
     pulse_done: bool = False
     task_done_by: object | None = None
+    # Attempts HR gave on top of the module's limit.
+    extra_attempts: int = 0
 
     @property
     def open_attempt(self):
@@ -394,12 +396,29 @@ class ModuleActivity:
         return any(a.passed for a in self.attempts)
 
     @property
-    def attempts_left(self) -> int | None:
-        """None means no limit."""
+    def attempts_used(self) -> int:
+        """Submitted attempts in this cycle."""
+        return sum(1 for a in self.attempts if a.submitted_at is not None)
+
+    @property
+    def attempts_allowed(self) -> int | None:
+        """The module's limit plus what HR gave; None means no limit."""
         if not self.source.max_attempts:
             return None
-        used = sum(1 for a in self.attempts if a.submitted_at is not None)
-        return max(self.source.max_attempts - used, 0)
+        return self.source.max_attempts + self.extra_attempts
+
+    @property
+    def attempts_left(self) -> int | None:
+        """None means no limit."""
+        allowed = self.attempts_allowed
+        if allowed is None:
+            return None
+        return max(allowed - self.attempts_used, 0)
+
+    @property
+    def best_score(self) -> int | None:
+        scores = [a.score for a in self.attempts if a.score is not None]
+        return max(scores) if scores else None
 
     @property
     def pending(self) -> list[str]:
@@ -450,14 +469,9 @@ def module_activity(
     enrolment, state = found
     source = state.module
     progress = ModuleProgress.objects.filter(enrolment=enrolment, module=source).first()
-    cycle_start = None
-    if state.status == ModuleStatus.DUE_AGAIN:
-        cycle_start = state.completed_at
-        renew = enrolment_renew_after(enrolment=enrolment, now=now)
-        if renew and (cycle_start is None or renew > cycle_start):
-            cycle_start = renew
-    elif progress is not None and progress.reopened_at and not progress.completed_at:
-        cycle_start = progress.reopened_at
+    cycle_start = _cycle_start(
+        enrolment=enrolment, state=state, progress=progress, now=now
+    )
     since = {} if cycle_start is None else {"started_at__gte": cycle_start}
     attempts = list(
         CheckAttempt.objects.filter(enrolment=enrolment, module=source, **since)
@@ -483,7 +497,85 @@ def module_activity(
             enrolment=enrolment, module=source
         ).exists(),
         task_done_by=progress.completed_by if progress else None,
+        extra_attempts=progress.extra_attempts if progress else 0,
     )
+
+
+def _cycle_start(
+    *,
+    enrolment: Enrolment,
+    state: ModuleState,
+    progress: ModuleProgress | None,
+    now: datetime | None = None,
+) -> datetime | None:
+    """Since when the person's work on a module counts (None: since ever).
+
+    A module due again starts over at its last completion (or when the
+    certificate expired); one re-opened by a changed policy, when re-opened.
+    """
+    if state.status == ModuleStatus.DUE_AGAIN:
+        cycle_start = state.completed_at
+        renew = enrolment_renew_after(enrolment=enrolment, now=now)
+        if renew and (cycle_start is None or renew > cycle_start):
+            cycle_start = renew
+        return cycle_start
+    if progress is not None and progress.reopened_at and not progress.completed_at:
+        return progress.reopened_at
+    return None
+
+
+def enrolment_checks(
+    *, enrolment: Enrolment, now: datetime | None = None
+) -> list[ModuleActivity]:
+    """The knowledge checks of the enrolment's path, for HR, in path order.
+
+    One ``ModuleActivity`` per live module with a check, holding only the
+    attempts of the current cycle (what the person sees on the module page).
+    """
+    from .models import CheckAttempt
+
+    states = [
+        s
+        for s in enrolment_timeline(enrolment=enrolment, now=now)
+        if s.module.has_check
+    ]
+    if not states:
+        return []
+    module_ids = [s.module.pk for s in states]
+    progress = {
+        p.module_id: p
+        for p in ModuleProgress.objects.filter(
+            enrolment=enrolment, module_id__in=module_ids
+        )
+    }
+    attempts: dict[int, list] = {}
+    for attempt in CheckAttempt.objects.filter(
+        enrolment=enrolment, module_id__in=module_ids
+    ):
+        attempts.setdefault(attempt.module_id, []).append(attempt)
+    checks = []
+    for state in states:
+        module = state.module
+        row = progress.get(module.pk)
+        cycle_start = _cycle_start(
+            enrolment=enrolment, state=state, progress=row, now=now
+        )
+        checks.append(
+            ModuleActivity(
+                enrolment=enrolment,
+                state=state,
+                source=module,
+                display=state.display or module,
+                cycle_start=cycle_start,
+                attempts=[
+                    a
+                    for a in attempts.get(module.pk, [])
+                    if cycle_start is None or a.started_at >= cycle_start
+                ],
+                extra_attempts=row.extra_attempts if row else 0,
+            )
+        )
+    return checks
 
 
 # --- Certificates ----------------------------------------------------------------

@@ -8,9 +8,10 @@ from datetime import timedelta
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 from wagtail.models import Locale
 
 from advocacy.services import person_event_publish
@@ -33,6 +34,8 @@ from .selectors import (
     ModuleActivity,
     check_questions,
     employee_tasks,
+    employee_today,
+    enrolment_checks,
     enrolment_renew_after,
     module_activity,
 )
@@ -163,7 +166,11 @@ def _complete(*, activity: ModuleActivity, by: User | None = None) -> ModuleProg
     progress.completed_at = now
     progress.completed_by = by
     progress.due_override = None
-    progress.save(update_fields=["completed_at", "completed_by", "due_override"])
+    # Attempts HR gave were for this round; a refresher starts from the limit.
+    progress.extra_attempts = 0
+    progress.save(
+        update_fields=["completed_at", "completed_by", "due_override", "extra_attempts"]
+    )
     _enrolment_complete_if_done(enrolment=enrolment, now=now)
     module_completed_publish(enrolment=enrolment, module=activity.source)
     return progress
@@ -302,6 +309,69 @@ def attempt_submit(
     if attempt.passed:
         _complete_if_ready(employee=employee, module=module)
     return attempt
+
+
+ATTEMPT_GRANT_ACTION = "onboarding.enrolment.attempt_grant"
+
+
+@transaction.atomic
+def attempt_grant(
+    *, enrolment: Enrolment, module: ModulePage, by: User | None
+) -> ModuleProgress:
+    """HR gives the person one more attempt at a module's knowledge check.
+
+    Only for a check with a limit, in the enrolment's path, that the person
+    has not passed and has no attempt left at. Recorded in the enrolment's
+    history.
+    """
+    _lock_enrolment(enrolment)
+    name = enrolment.employee.full_name
+    if enrolment.withdrawn_at is not None:
+        raise ActivityRefused(
+            _("%(name)s was withdrawn from this path.") % {"name": name}
+        )
+    check = next(
+        (c for c in enrolment_checks(enrolment=enrolment) if c.source.pk == module.pk),
+        None,
+    )
+    if check is None:
+        raise ActivityRefused(
+            _("“%(module)s” is not a module with a knowledge check in this path.")
+            % {"module": module.title}
+        )
+    title = check.source.title
+    if check.attempts_allowed is None:
+        raise ActivityRefused(
+            _("The check in “%(module)s” has no attempt limit.") % {"module": title}
+        )
+    if check.check_passed:
+        raise ActivityRefused(
+            _("%(name)s already passed the check in “%(module)s”.")
+            % {"name": name, "module": title}
+        )
+    if check.attempts_left:
+        raise ActivityRefused(
+            _("%(name)s still has attempts left at the check in “%(module)s”.")
+            % {"name": name, "module": title}
+        )
+    progress, _created = ModuleProgress.objects.get_or_create(
+        enrolment=enrolment, module=check.source
+    )
+    ModuleProgress.objects.filter(pk=progress.pk).update(
+        extra_attempts=F("extra_attempts") + 1
+    )
+    progress.refresh_from_db(fields=["extra_attempts"])
+    log(
+        instance=enrolment,
+        action=ATTEMPT_GRANT_ACTION,
+        user=by,
+        data={
+            "module": check.source.pk,
+            "title": title,
+            "extra_attempts": progress.extra_attempts,
+        },
+    )
+    return progress
 
 
 # --- Acknowledgement, reflection, pulse -------------------------------------------
@@ -469,7 +539,7 @@ def reacknowledgement_request(*, module: ModulePage, revision) -> list[ModulePro
             module=module, acknowledged_at__gte=revision.created_at
         ).values_list("enrolment_id", flat=True)
     )
-    due = timezone.localdate(now) + timedelta(days=module.reacknowledge_within_days)
+    within = timedelta(days=module.reacknowledge_within_days)
     reopened = list(
         ModuleProgress.objects.filter(
             module=module,
@@ -481,12 +551,15 @@ def reacknowledgement_request(*, module: ModulePage, revision) -> list[ModulePro
         progress.completed_at = None
         progress.completed_by = None
         progress.reopened_at = now
-        progress.due_override = due
+        # Due N days from the person's own today, in their time zone.
+        employee = progress.enrolment.employee
+        progress.due_override = employee_today(employee=employee, now=now) + within
     ModuleProgress.objects.bulk_update(
         reopened, ["completed_at", "completed_by", "reopened_at", "due_override"]
     )
     for progress in reopened:
         employee = progress.enrolment.employee
+        due = progress.due_override
         Reminder.objects.get_or_create(
             key=f"reack:{progress.pk}:{revision.pk}",
             defaults={

@@ -276,7 +276,7 @@ def task_done(request: HttpRequest, enrolment_id: int, module_id: int) -> HttpRe
         request,
         _("Marked done: %(task)s with %(name)s.")
         % {
-            "task": progress.module.specific.task_description,
+            "task": progress.module.specific.localized.task_description,
             "name": progress.enrolment.employee.full_name,
         },
     )

@@ -13,7 +13,7 @@ from wagtail.log_actions import LogFormatter
 
 from people.admin_views import forbidden_as_403
 
-from . import admin_views
+from . import admin_views, services
 from .models import Enrolment
 
 
@@ -62,7 +62,9 @@ class EnrolmentViewSet(ModelViewSet):
 
     def get_common_view_kwargs(self, **kwargs):
         view_kwargs = super().get_common_view_kwargs(
-            withdraw_url_name=self.get_url_name("withdraw"), **kwargs
+            withdraw_url_name=self.get_url_name("withdraw"),
+            attempt_grant_url_name=self.get_url_name("attempt_grant"),
+            **kwargs,
         )
         # No edit, delete, history or usage screens: the details view and
         # "Withdraw" take their place.
@@ -82,6 +84,10 @@ class EnrolmentViewSet(ModelViewSet):
         return self.construct_view(admin_views.EnrolmentWithdrawView)
 
     @property
+    def attempt_grant_view(self):
+        return self.construct_view(admin_views.EnrolmentAttemptGrantView)
+
+    @property
     def url_finder_class(self):
         return type(
             "_EnrolmentAdminURLFinder",
@@ -96,6 +102,11 @@ class EnrolmentViewSet(ModelViewSet):
             path("new/", self.add_view, name="add"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("withdraw/<int:pk>/", self.withdraw_view, name="withdraw"),
+            path(
+                "attempt-grant/<int:pk>/",
+                self.attempt_grant_view,
+                name="attempt_grant",
+            ),
         ]
 
 
@@ -161,3 +172,12 @@ def register_enrolment_log_actions(actions):
     class ReopenFormatter(_ReasonLogFormatter):
         label = _("Re-open enrolment")
         message = _("Enrolment re-opened")
+
+    @actions.register_action(services.ATTEMPT_GRANT_ACTION)
+    class AttemptGrantFormatter(LogFormatter):
+        label = _("Give another knowledge-check attempt")
+
+        def format_message(self, log_entry) -> str:
+            return _("Another attempt at the knowledge check in “%(module)s”") % {
+                "module": (log_entry.data or {}).get("title", "")
+            }

@@ -5,17 +5,27 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
-from onboarding.models import Certificate, Enrolment, PathPage
+from onboarding import services
+from onboarding.models import (
+    Certificate,
+    CheckAttempt,
+    Enrolment,
+    ModulePage,
+    ModuleProgress,
+    PathPage,
+)
 from people import roles
 from people.models import Employee
 from tests.factories import EmployeeFactory, UserFactory
 from tests.identity.conftest import with_mfa
 
 from .conftest import publish
+from .test_activities import QUESTIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -377,3 +387,239 @@ def test_verify_form_without_a_code_shows_only_the_form(hr_client):
     page = hr_client.get(VERIFY_URL).content.decode()
     assert 'name="code"' in page
     assert "No certificate has this code." not in page
+
+
+# Another knowledge-check attempt -----------------------------------------------
+
+
+def _inspect_url(enrolment: Enrolment) -> str:
+    return f"/admin/enrolments/inspect/{enrolment.pk}/"
+
+
+def _grant_url(enrolment: Enrolment) -> str:
+    return f"/admin/enrolments/attempt-grant/{enrolment.pk}/"
+
+
+@pytest.fixture
+def check_module(add_module) -> ModulePage:
+    return add_module(
+        "Prueba de valores",
+        release_day=1,
+        questions=QUESTIONS,
+        pass_mark=100,
+        max_attempts=2,
+    )
+
+
+@pytest.fixture
+def enrolment(new_hire, welcome_path) -> Enrolment:
+    enrolment, _created = services.enrolment_create(
+        employee=new_hire, path=welcome_path
+    )
+    return enrolment
+
+
+def _take_check(employee: Employee, module: ModulePage, *, right: bool):
+    """One whole attempt through the services: every answer right, or wrong."""
+    attempt = services.attempt_start(employee=employee, module=module)
+    answers = {}
+    for block in module.questions:
+        options = block.value["options"].bound_blocks
+        chosen = [o.id for o in options if bool(o.value["correct"]) == right]
+        answers[block.id] = chosen if right else chosen[:1]
+    return services.attempt_submit(
+        employee=employee, attempt_id=attempt.pk, answers=answers
+    )
+
+
+def _use_every_attempt(employee: Employee, module: ModulePage) -> None:
+    for _ in range(module.max_attempts):
+        _take_check(employee, module, right=False)
+    with pytest.raises(services.ActivityRefused, match="used every attempt"):
+        services.attempt_start(employee=employee, module=module)
+
+
+def _person_client(employee: Employee) -> Client:
+    person = Client(HTTP_ACCEPT_LANGUAGE="en")
+    person.force_login(employee.user)
+    return person
+
+
+def test_hr_gives_another_attempt_to_someone_who_used_every_attempt(
+    hr_client, hr_editor, new_hire, enrolment, check_module
+):
+    _use_every_attempt(new_hire, check_module)
+    person = _person_client(new_hire)
+    assert "You have used every attempt" in (
+        person.get(check_module.url).content.decode()
+    )
+
+    page = hr_client.get(_inspect_url(enrolment)).content.decode()
+    assert "Knowledge checks" in page
+    assert "Prueba de valores" in page
+    assert "2 of 2" in page
+    assert "0%" in page  # best score
+    assert "No attempts left" in page
+    assert "Give another attempt" in page
+    assert f'action="{_grant_url(enrolment)}"' in page
+    assert f'name="module" value="{check_module.pk}"' in page
+
+    response = hr_client.post(
+        _grant_url(enrolment), {"module": check_module.pk}, follow=True
+    )
+
+    assert response.redirect_chain == [(_inspect_url(enrolment), 302)]
+    page = response.content.decode()
+    assert (
+        "Nora Nueva can now try the knowledge check in “Prueba de valores” once more."
+        in page
+    )
+    assert "2 of 3" in page
+    assert "Includes 1 attempt given by HR." in page
+    assert "Give another attempt" not in page  # one is left now
+    progress = ModuleProgress.objects.get(enrolment=enrolment, module=check_module)
+    assert progress.extra_attempts == 1
+    entry = ModelLogEntry.objects.get(
+        object_id=str(enrolment.pk), action=services.ATTEMPT_GRANT_ACTION
+    )
+    assert entry.user == hr_editor.user
+    assert entry.data["title"] == "Prueba de valores"
+
+    # The person sees the new attempt and can take it.
+    html = person.get(check_module.url).content.decode()
+    assert "1 attempt left" in html
+    assert "You have used every attempt" not in html
+    assert "Try again" in html
+    attempt = services.attempt_start(employee=new_hire, module=check_module)
+    assert attempt.number == 3
+
+    # Passing completes the module; HR's extra attempt does not outlive it.
+    attempt.delete()
+    _take_check(new_hire, check_module, right=True)
+    progress.refresh_from_db()
+    assert progress.completed_at is not None
+    assert progress.extra_attempts == 0
+
+
+def test_granting_creates_the_progress_row_when_there_is_none(
+    hr_editor, new_hire, enrolment, check_module
+):
+    _use_every_attempt(new_hire, check_module)
+    ModuleProgress.objects.filter(enrolment=enrolment).delete()
+
+    progress = services.attempt_grant(
+        enrolment=enrolment, module=check_module, by=hr_editor.user
+    )
+
+    assert progress.extra_attempts == 1
+    assert progress.completed_at is None
+    assert services.attempt_start(employee=new_hire, module=check_module).number == 3
+
+
+def test_the_grant_form_is_csrf_protected(hr_editor, new_hire, enrolment, check_module):
+    _use_every_attempt(new_hire, check_module)
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en", enforce_csrf_checks=True)
+    browser.force_login(_admin_ready(hr_editor.user))
+
+    response = browser.post(_grant_url(enrolment), {"module": check_module.pk})
+
+    assert response.status_code == 403
+    assert not ModuleProgress.objects.filter(extra_attempts__gt=0).exists()
+
+
+def test_granting_is_post_only(hr_client, new_hire, enrolment, check_module):
+    _use_every_attempt(new_hire, check_module)
+
+    response = hr_client.get(_grant_url(enrolment), {"module": check_module.pk})
+
+    assert response.status_code == 405
+    assert not ModuleProgress.objects.filter(extra_attempts__gt=0).exists()
+
+
+def test_comms_approver_cannot_give_another_attempt(
+    comms_client, new_hire, enrolment, check_module
+):
+    _use_every_attempt(new_hire, check_module)
+
+    response = comms_client.post(_grant_url(enrolment), {"module": check_module.pk})
+
+    assert response.status_code == 403
+    assert "This screen is for HR editors" in response.content.decode()
+    assert not ModuleProgress.objects.filter(extra_attempts__gt=0).exists()
+    assert not ModelLogEntry.objects.filter(
+        action=services.ATTEMPT_GRANT_ACTION
+    ).exists()
+    with pytest.raises(services.ActivityRefused):
+        services.attempt_start(employee=new_hire, module=check_module)
+
+
+def test_a_passed_check_gets_no_extra_attempt(
+    hr_client, new_hire, enrolment, check_module
+):
+    _take_check(new_hire, check_module, right=False)
+    _take_check(new_hire, check_module, right=True)
+
+    page = hr_client.get(_inspect_url(enrolment)).content.decode()
+    assert "Passed" in page
+    assert "100%" in page
+    assert "Give another attempt" not in page
+
+    response = hr_client.post(
+        _grant_url(enrolment), {"module": check_module.pk}, follow=True
+    )
+
+    assert response.redirect_chain == [(_inspect_url(enrolment), 302)]
+    page = response.content.decode()
+    assert "Nora Nueva already passed the check in “Prueba de valores”." in page
+    assert "can now try" not in page
+    progress = ModuleProgress.objects.get(enrolment=enrolment, module=check_module)
+    assert progress.extra_attempts == 0
+    assert CheckAttempt.objects.filter(module=check_module).count() == 2
+    assert not ModelLogEntry.objects.filter(
+        action=services.ATTEMPT_GRANT_ACTION
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("attempts_left", "still has attempts left"),
+        ("no_limit", "has no attempt limit"),
+        ("no_check", "is not a module with a knowledge check in this path"),
+        ("other_path", "is not a module with a knowledge check in this path"),
+        ("withdrawn", "was withdrawn from this path"),
+    ],
+)
+def test_grant_is_refused_where_it_makes_no_sense(
+    hr_editor,
+    new_hire,
+    enrolment,
+    check_module,
+    add_module,
+    kitchen_path,
+    case,
+    message,
+):
+    module = check_module
+    if case == "attempts_left":
+        _take_check(new_hire, check_module, right=False)
+    elif case == "no_limit":
+        module = add_module("Sin limite", questions=QUESTIONS, max_attempts=0)
+    elif case == "no_check":
+        module = add_module("Solo lectura")
+    elif case == "other_path":
+        module = publish(
+            kitchen_path,
+            ModulePage(title="Otra prueba", slug="otra", questions=QUESTIONS),
+        )
+    elif case == "withdrawn":
+        _use_every_attempt(new_hire, check_module)
+        services.enrolment_withdraw(enrolment=enrolment, reason="Baja")
+
+    with pytest.raises(services.ActivityRefused, match=message):
+        services.attempt_grant(enrolment=enrolment, module=module, by=hr_editor.user)
+
+    assert not ModuleProgress.objects.filter(extra_attempts__gt=0).exists()
+    assert not ModelLogEntry.objects.filter(
+        action=services.ATTEMPT_GRANT_ACTION
+    ).exists()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from identity.demo import identity_demo_seed
+from onboarding.demo import onboarding_demo_seed
 from people.demo import DEMO_PASSWORD, demo_seed
 
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         sign_ins = demo_seed()
         identity_demo_seed()
+        onboarding_demo_seed()
         self.stdout.write(self.style.SUCCESS("Demo organisation ready: Grupo Brisa."))
         if not getattr(settings, "SHOW_DEMO_PASSWORDS", False):
             return
