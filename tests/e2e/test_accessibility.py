@@ -99,3 +99,47 @@ def test_demo_culture_pages_have_no_serious_accessibility_problems(
         if found:
             problems[culture_page.title] = found
     assert problems == {}
+
+
+def test_onboarding_pages_have_no_serious_accessibility_problems(
+    live_asgi_server, new_page
+):
+    """The demo's mid-path employee and front-desk lead, on their own pages."""
+    from identity.demo import identity_demo_seed
+    from onboarding.demo import onboarding_demo_seed
+    from onboarding.selectors import employee_paths
+    from people.demo import DEMO_PASSWORD, demo_seed
+    from people.models import Employee
+
+    sign_ins = {s.role: s for s in demo_seed()}
+    identity_demo_seed()
+    onboarding_demo_seed()
+    employee = Employee.objects.get(user__email=sign_ins["Employee"].email)
+    open_modules = [
+        state.module
+        for overview in employee_paths(employee=employee)
+        for state in overview.states
+        if state.is_open
+    ]
+    with_check = next(m for m in open_modules if m.has_check or m.has_pulse)
+
+    problems = {}
+    for role, urls in [
+        ("Employee", ["/onboarding/", with_check.url]),
+        ("Manager", ["/onboarding/todo/"]),
+    ]:
+        page = new_page(locale="es-ES")
+        page.goto(SIGN_IN)
+        page.locator("input[name=login]").fill(sign_ins[role].email)
+        page.locator("input[name=password]").fill(DEMO_PASSWORD)
+        page.locator("input[name=password]").press("Enter")
+        page.wait_for_url(live_asgi_server.url + "/")
+        for url in urls:
+            page.goto(url)
+            if page.get_by_role("button", name="Empezar la prueba").count():
+                page.get_by_role("button", name="Empezar la prueba").click()
+                page.get_by_role("button", name="Enviar mis respuestas").wait_for()
+            found = serious_violations(page)
+            if found:
+                problems[url] = found
+    assert problems == {}
