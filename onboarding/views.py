@@ -175,9 +175,12 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
         enrolment__employee=employee,
     )
     # Show the result in the language the person was reading.
-    module = _module_or_404(int(request.POST.get("page", attempt.module_id)))
-    if module.translation_key != attempt.module.translation_key:
-        module = attempt.module
+    shown = request.POST.get("page", "")
+    module = attempt.module
+    if shown.isdigit():
+        page = ModulePage.objects.live().filter(pk=int(shown)).first()
+        if page is not None and page.translation_key == module.translation_key:
+            module = page
     answers = {
         key[2:]: request.POST.getlist(key)
         for key in request.POST
