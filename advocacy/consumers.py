@@ -7,9 +7,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from onboarding.services import manager_group_name
-
-from .services import person_group_name
+from .services import manager_group_name, person_group_name
 
 
 @database_sync_to_async

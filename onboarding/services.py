@@ -5,8 +5,6 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -14,7 +12,11 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Locale
 
-from advocacy.services import person_event_publish
+from advocacy.services import (
+    group_event_publish,
+    manager_group_name,
+    person_event_publish,
+)
 from people.models import Employee, User
 
 from .models import (
@@ -483,11 +485,6 @@ def task_complete(
 # --- Live events --------------------------------------------------------------------
 
 
-def manager_group_name(*, employee_id: int) -> str:
-    """Everyone managing ``employee_id`` listens here for their line's events."""
-    return f"line.{employee_id}"
-
-
 def module_completed_publish(*, enrolment: Enrolment, module: ModulePage) -> None:
     """Tell every manager up the person's line, after commit."""
     from people.selectors import employee_chain_of_command
@@ -502,20 +499,11 @@ def module_completed_publish(*, enrolment: Enrolment, module: ModulePage) -> Non
         "title": module.title,
     }
 
-    def send() -> None:
-        layer = get_channel_layer()
-        for manager_id in managers:
-            async_to_sync(layer.group_send)(
-                manager_group_name(employee_id=manager_id),
-                {
-                    "type": "advocacy.event",
-                    "event": "onboarding.module_completed",
-                    "data": data,
-                },
-            )
-
-    if managers:
-        transaction.on_commit(send)
+    group_event_publish(
+        groups=[manager_group_name(employee_id=m) for m in managers],
+        event="onboarding.module_completed",
+        data=data,
+    )
 
 
 # --- Re-acknowledgement ---------------------------------------------------------
