@@ -16,7 +16,6 @@ their timelines every five minutes.
 
 from __future__ import annotations
 
-import zoneinfo
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -44,6 +43,7 @@ from .selectors import (
     ModuleStatus,
     employee_tasks,
     employee_today,
+    employee_zone,
     enrolment_timeline,
     module_release_date,
 )
@@ -97,22 +97,15 @@ def _reachable_people() -> models.QuerySet[Employee]:
     )
 
 
-def _zone(employee: Employee) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(employee.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _past_send_time(*, employee: Employee, now: datetime) -> bool:
-    local = now.astimezone(_zone(employee))
+    local = now.astimezone(employee_zone(employee))
     return local.time() >= SEND_FROM
 
 
 def _week(*, employee: Employee, now: datetime) -> tuple[str, date] | None:
     """This ISO week's label and last day where the person is, once its weekly
     emails are due (from Monday 08:00 local time); None before that."""
-    local = now.astimezone(_zone(employee))
+    local = now.astimezone(employee_zone(employee))
     monday = local.date() - timedelta(days=local.weekday())
     if local < datetime.combine(monday, SEND_FROM, tzinfo=local.tzinfo):
         return None

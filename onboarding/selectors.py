@@ -35,14 +35,18 @@ STATUS_LABELS = {
 }
 
 
+def employee_zone(employee: Employee) -> zoneinfo.ZoneInfo:
+    """The person's time zone; UTC if what is stored is not a known zone."""
+    try:
+        return zoneinfo.ZoneInfo(employee.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def employee_today(*, employee: Employee, now: datetime | None = None) -> date:
     """Today's date where the person is (their time zone, not the server's)."""
     now = now or timezone.now()
-    try:
-        zone = zoneinfo.ZoneInfo(employee.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    return now.astimezone(zone).date()
+    return now.astimezone(employee_zone(employee)).date()
 
 
 def module_release_date(*, start_date: date, module: ModulePage) -> date:
