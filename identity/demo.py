@@ -862,36 +862,47 @@ def _home_content(pages: dict[str, dict[str, Page]]) -> Content:
 # --- pages -------------------------------------------------------------------
 
 
-def _page_ensure(
+def demo_page_ensure(
     *,
     parents: dict[str, Page],
     model: type[Page],
     slug: str,
     content: Content,
+    translation_key: uuid.UUID | None = None,
+    m2m: dict[str, dict[str, list]] | None = None,
+    any_child: bool = False,
 ) -> dict[str, Page]:
     """Find or create a published Spanish page and its English translation.
 
+    The page is recognised by its translation key (derived from the slug unless
+    given), else by its slug under the parent, else, with ``any_child``, as the
+    parent's only page of ``model`` (for pages allowed once per parent).
     An English alias (wagtail-localize makes them when an editor adds a Spanish
     page while the English tree is synchronised) is converted into a real page
     and given its English content; a real translation is left alone.
+    ``m2m`` holds many-to-many values per language, set beside ``content``.
     """
+    m2m = m2m or {"es": {}, "en": {}}
     es_parent, en_parent = parents["es"], parents["en"]
-    translation_key = _translation_key("page", slug)
+    translation_key = translation_key or _translation_key("page", slug)
+    siblings = model.objects.child_of(es_parent)
     source = (
         model.objects.filter(
             translation_key=translation_key, locale=es_parent.locale
         ).first()
-        or model.objects.child_of(es_parent).filter(slug=slug).first()
+        or siblings.filter(slug=slug).first()
+        or (siblings.first() if any_child else None)
     )
     if source is None:
-        source = es_parent.add_child(
-            instance=model(
-                translation_key=translation_key,
-                locale=es_parent.locale,
-                slug=slug,
-                **content["es"],
-            )
+        page = model(
+            translation_key=translation_key,
+            locale=es_parent.locale,
+            slug=slug,
+            **content["es"],
         )
+        for name, related in m2m["es"].items():
+            setattr(page, name, related)
+        source = es_parent.add_child(instance=page)
         source.save_revision(user=None).publish()
 
     translated = source.get_translation_or_none(en_parent.locale)
@@ -902,8 +913,10 @@ def _page_ensure(
     else:
         ConvertAliasPageAction(translated.specific).execute(skip_permission_checks=True)
         translated = model.objects.get(pk=translated.pk)
-    for field, value in content["en"].items():
-        setattr(translated, field, value)
+    for name, value in content["en"].items():
+        setattr(translated, name, value)
+    for name, related in m2m["en"].items():
+        setattr(translated, name, related)
     translated.save_revision(user=None).publish()
     return {"es": source, "en": translated}
 
@@ -957,7 +970,7 @@ def identity_demo_seed() -> None:
 
     home_es = site.root_page.specific
     home = {"es": home_es, "en": home_es.get_translation(en).specific}
-    index = _page_ensure(
+    index = demo_page_ensure(
         parents=home,
         model=CultureIndexPage,
         slug=INDEX_SLUG,
@@ -972,7 +985,9 @@ def identity_demo_seed() -> None:
         (HOW_WE_WORK_SLUG, _how_we_work_content(values, people)),
     ]
     pages = {
-        slug: _page_ensure(parents=index, model=CulturePage, slug=slug, content=content)
+        slug: demo_page_ensure(
+            parents=index, model=CulturePage, slug=slug, content=content
+        )
         for slug, content in culture_pages
     }
     for language, fields in _home_content(pages).items():

@@ -23,7 +23,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.actions.convert_alias import ConvertAliasPageAction
 from wagtail.models import Locale, Page, Site
 
 from identity.demo import (
@@ -34,6 +33,7 @@ from identity.demo import (
     VOICE_SLUG,
     _translation_key,
     _values_ensure,
+    demo_page_ensure,
 )
 from identity.models import CulturePage, Value
 from identity.setup import identity_site_ensure
@@ -1605,50 +1605,16 @@ def _page_ensure(
     m2m: dict[str, dict[str, list]] | None = None,
     any_child: bool = False,
 ) -> Pages:
-    """Find or create a published Spanish page and its English translation.
-
-    Like the identity seed: an English alias is converted into a real page and
-    given its English content; a real translation is left alone. ``any_child``
-    adopts an existing page of ``model`` under the parent whatever its slug (for
-    pages allowed once per parent).
-    """
-    m2m = m2m or {"es": {}, "en": {}}
-    es_parent, en_parent = parents["es"], parents["en"]
-    translation_key = _key("page", key)
-    siblings = model.objects.child_of(es_parent)
-    source = (
-        model.objects.filter(
-            translation_key=translation_key, locale=es_parent.locale
-        ).first()
-        or siblings.filter(slug=slug).first()
-        or (siblings.first() if any_child else None)
+    """The identity seed's page helper, with keys in the onboarding namespace."""
+    return demo_page_ensure(
+        parents=parents,
+        model=model,
+        slug=slug,
+        content=content,
+        translation_key=_key("page", key),
+        m2m=m2m,
+        any_child=any_child,
     )
-    if source is None:
-        page = model(
-            translation_key=translation_key,
-            locale=es_parent.locale,
-            slug=slug,
-            **content["es"],
-        )
-        for name, related in m2m["es"].items():
-            setattr(page, name, related)
-        source = es_parent.add_child(instance=page)
-        source.save_revision(user=None).publish()
-
-    translated = source.get_translation_or_none(en_parent.locale)
-    if translated is not None and not translated.alias_of_id:
-        return {"es": source, "en": translated.specific}
-    if translated is None:
-        translated = source.copy_for_translation(en_parent.locale, copy_parents=False)
-    else:
-        ConvertAliasPageAction(translated.specific).execute(skip_permission_checks=True)
-        translated = model.objects.get(pk=translated.pk)
-    for name, value in content["en"].items():
-        setattr(translated, name, value)
-    for name, related in m2m["en"].items():
-        setattr(translated, name, related)
-    translated.save_revision(user=None).publish()
-    return {"es": source, "en": translated}
 
 
 def _culture_pages() -> dict[str, dict[str, Page | None]]:
