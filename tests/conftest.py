@@ -6,7 +6,7 @@ from django.test import Client
 
 from people import roles
 
-from .factories import PASSWORD, EmployeeFactory, UserFactory
+from .factories import PASSWORD, EmployeeFactory, UserFactory, admin_ready
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +35,13 @@ def hr_editor(db):
         user=UserFactory(email="hr@example.com", roles=[roles.HR_EDITOR]),
         full_name="Helena Ramos",
     )
+
+
+@pytest.fixture
+def hr_client(client, hr_editor) -> Client:
+    """An HR editor signed in and past the admin's MFA gate."""
+    client.force_login(admin_ready(hr_editor.user))
+    return client
 
 
 @pytest.fixture

@@ -63,3 +63,15 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     preferred_language = "en"
     start_date = factory.LazyFunction(lambda: datetime.date(2026, 1, 12))
     status = Employee.Status.ACTIVE
+
+
+def admin_ready(user: User) -> User:
+    """Pass /admin/'s MFA gate (a TOTP device) and see the admin in English."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from wagtail.users.models import UserProfile
+
+    TOTP.activate(user, generate_totp_secret())
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user

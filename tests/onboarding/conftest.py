@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from identity.models import HomePage
 from onboarding.models import ModulePage, PathIndexPage, PathPage
+from tests.factories import EmployeeFactory, UserFactory
 
 
 def publish(parent, page):
@@ -30,3 +34,14 @@ def add_module(welcome_path):
         return publish(welcome_path, ModulePage(title=title, slug=slug, **fields))
 
     return add
+
+
+@pytest.fixture
+def new_hire(db):
+    """Started three days ago, in Madrid."""
+    return EmployeeFactory(
+        user=UserFactory(email="nuevo@example.com"),
+        full_name="Nuevo Fichaje",
+        start_date=timezone.localdate() - timedelta(days=3),
+        timezone="Europe/Madrid",
+    )

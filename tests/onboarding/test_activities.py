@@ -18,7 +18,7 @@ from onboarding.models import (
 )
 from onboarding.selectors import ModuleStatus, module_activity, pulse_summary
 from onboarding.services import enrolment_create
-from tests.factories import EmployeeFactory, UserFactory
+from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,15 +47,6 @@ QUESTIONS = [
         multiple=True,
     ),
 ]
-
-
-@pytest.fixture
-def new_hire(db):
-    return EmployeeFactory(
-        user=UserFactory(email="nuevo@example.com"),
-        full_name="Nuevo Fichaje",
-        start_date=timezone.localdate() - timedelta(days=3),
-    )
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
-from wagtail.users.models import UserProfile
 
 from onboarding import services
 from onboarding.models import (
@@ -21,8 +20,7 @@ from onboarding.models import (
 )
 from people import roles
 from people.models import Employee
-from tests.factories import EmployeeFactory, UserFactory
-from tests.identity.conftest import with_mfa
+from tests.factories import EmployeeFactory, UserFactory, admin_ready
 
 from .conftest import publish
 from .test_activities import QUESTIONS
@@ -38,26 +36,11 @@ def _withdraw_url(enrolment: Enrolment) -> str:
     return f"/admin/enrolments/withdraw/{enrolment.pk}/"
 
 
-def _admin_ready(user):
-    """Pass /admin/'s MFA gate and see the admin in English."""
-    with_mfa(user)
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
-@pytest.fixture
-def hr_client(client, hr_editor):
-    client.force_login(_admin_ready(hr_editor.user))
-    return client
-
-
 @pytest.fixture
 def comms_client(client):
     user = UserFactory(email="comms@example.com", roles=[roles.COMMS_APPROVER])
     EmployeeFactory(user=user, full_name="Carla Comms")
-    client.force_login(_admin_ready(user))
+    client.force_login(admin_ready(user))
     return client
 
 
@@ -519,7 +502,7 @@ def test_granting_creates_the_progress_row_when_there_is_none(
 def test_the_grant_form_is_csrf_protected(hr_editor, new_hire, enrolment, check_module):
     _use_every_attempt(new_hire, check_module)
     browser = Client(HTTP_ACCEPT_LANGUAGE="en", enforce_csrf_checks=True)
-    browser.force_login(_admin_ready(hr_editor.user))
+    browser.force_login(admin_ready(hr_editor.user))
 
     response = browser.post(_grant_url(enrolment), {"module": check_module.pk})
 

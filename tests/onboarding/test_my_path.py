@@ -10,19 +10,9 @@ from django.utils import timezone
 
 from onboarding.models import Enrolment, ModuleProgress
 from onboarding.services import enrolment_create
-from tests.factories import EmployeeFactory, UserFactory
+from tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def new_hire(db):
-    return EmployeeFactory(
-        user=UserFactory(email="nuevo@example.com"),
-        full_name="Nuevo Fichaje",
-        start_date=timezone.localdate() - timedelta(days=3),
-        timezone="Europe/Madrid",
-    )
 
 
 @pytest.fixture

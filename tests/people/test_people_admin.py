@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
 from people import imports, roles
-from people.models import Employee, Invitation, PeopleImport, User
-from tests.factories import EmployeeFactory, UserFactory
+from people.models import Employee, Invitation, PeopleImport
+from tests.factories import EmployeeFactory, UserFactory, admin_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -24,26 +22,11 @@ GOOD_FILE = (
 )
 
 
-def _admin_ready(user: User) -> User:
-    """Pass /admin/'s MFA gate and see the admin in English."""
-    TOTP.activate(user, generate_totp_secret())
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
-@pytest.fixture
-def hr_client(client, hr_editor):
-    client.force_login(_admin_ready(hr_editor.user))
-    return client
-
-
 @pytest.fixture
 def comms_approver(db):
     user = UserFactory(email="comms@example.com", roles=[roles.COMMS_APPROVER])
     EmployeeFactory(user=user, full_name="Carla Comms")
-    return _admin_ready(user)
+    return admin_ready(user)
 
 
 def _upload(client, text: str, name: str = "people.csv"):
