@@ -11,13 +11,14 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     employee = getattr(user, "employee", None)
+    is_manager = employee is not None and employee.reports.exists()
     return {
         "current_employee": employee,
         "nav_can_admin": user.has_perm("wagtailadmin.access_admin"),
-        "nav_is_manager": employee is not None and employee.reports.exists(),
+        "nav_is_manager": is_manager,
         # Managers and buddies get tasks from the onboarding of their people.
-        "nav_has_todo": employee is not None
-        and (employee.reports.exists() or employee.buddies.exists()),
+        "nav_has_todo": is_manager
+        or (employee is not None and employee.buddies.exists()),
         "nav_roles": [
             roles.ROLE_LABELS[g.name]
             for g in user.groups.all()
