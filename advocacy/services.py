@@ -7,6 +7,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 
 def person_group_name(*, user_id: int) -> str:
@@ -42,3 +43,144 @@ def person_event_publish(*, user_id: int, event: str, data: dict[str, Any]) -> N
     group_event_publish(
         groups=[person_group_name(user_id=user_id)], event=event, data=data
     )
+
+
+# --- Consent ---------------------------------------------------------------------
+
+
+def consent_opt_in(
+    *, employee, on_leaderboards: bool = True, visible_to_manager: bool = False
+):
+    """Record the person's opt-in now; a later opt-in replaces an opt-out."""
+    from django.utils import timezone
+
+    from .models import AdvocacyConsent
+
+    consent, _created = AdvocacyConsent.objects.update_or_create(
+        employee=employee,
+        defaults={
+            "opted_in_at": timezone.now(),
+            "opted_out_at": None,
+            "on_leaderboards": on_leaderboards,
+            "visible_to_manager": visible_to_manager,
+        },
+    )
+    return consent
+
+
+def consent_opt_out(*, employee):
+    """Stop sharing from now on; past links keep redirecting."""
+    from django.utils import timezone
+
+    from .models import AdvocacyConsent
+
+    consent, _created = AdvocacyConsent.objects.get_or_create(employee=employee)
+    if consent.opted_out_at is None:
+        consent.opted_out_at = timezone.now()
+        consent.save(update_fields=["opted_out_at"])
+    return consent
+
+
+# --- Sharing -----------------------------------------------------------------------
+
+
+class SharingRefused(Exception):
+    """The person may not share this (the message says why, to them)."""
+
+
+SIMILAR = 0.9  # captions this close to a colleague's count as copies
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def caption_is_personal(*, post, network: str, caption: str, hashtag: str = "") -> bool:
+    """Whether the caption is the person's own words.
+
+    Not personal when it is the suggested caption unchanged, or nearly the
+    same (ratio ≥ 0.9) as a caption colleagues already shared for this post.
+    The disclosure hashtag is ignored on both sides.
+    """
+    from difflib import SequenceMatcher
+
+    from .models import Share
+
+    def words(text: str) -> str:
+        return _normalised(text.replace(hashtag, "") if hashtag else text)
+
+    mine = words(caption)
+    if not mine or mine == words(post.caption(network)):
+        return False
+    others = Share.objects.filter(post=post).values_list("caption", flat=True)[:200]
+    return all(SequenceMatcher(None, mine, words(o)).ratio() < SIMILAR for o in others)
+
+
+def with_disclosure(*, caption: str, hashtag: str) -> str:
+    """The caption with the brand's disclosure hashtag at the end, always."""
+    caption = caption.strip()
+    if not hashtag:
+        return caption
+    if hashtag.casefold() in caption.casefold().split():
+        return caption
+    return f"{caption} {hashtag}".strip()
+
+
+def tracked_link_get(*, employee, post, network: str):
+    """The person's link for this post and network, created once.
+
+    Refused unless the person may share (valid certification and opt-in) and
+    the post is live and unexpired. Concurrent first shares make one link.
+    """
+    from django.db import IntegrityError
+
+    from .models import Network, TrackedLink
+    from .selectors import advocate_status, shareable_posts
+
+    if network not in Network.values:
+        raise SharingRefused(_("Choose one of the networks offered."))
+    status = advocate_status(employee=employee)
+    if not status.certified:
+        raise SharingRefused(_("Sharing needs a valid advocate certification."))
+    if not status.opted_in:
+        raise SharingRefused(_("Sharing needs your opt-in to advocacy."))
+    if not shareable_posts().filter(pk=post.pk).exists():
+        raise SharingRefused(_("This post can no longer be shared."))
+    found = TrackedLink.objects.filter(
+        employee=employee, post=post, network=network
+    ).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return TrackedLink.objects.create(
+                employee=employee, post=post, network=network
+            )
+    except IntegrityError:
+        return TrackedLink.objects.get(employee=employee, post=post, network=network)
+
+
+@transaction.atomic
+def share_create(*, employee, post, network: str, caption: str, hashtag: str = ""):
+    """Record a share with its tracked link; the caption keeps the disclosure."""
+    from .models import Share
+
+    link = tracked_link_get(employee=employee, post=post, network=network)
+    caption = with_disclosure(caption=caption, hashtag=hashtag)
+    return Share.objects.create(
+        employee=employee,
+        post=post,
+        link=link,
+        network=network,
+        caption=caption,
+        personalised=caption_is_personal(
+            post=post, network=network, caption=caption, hashtag=hashtag
+        ),
+    )
+
+
+def consent_mastodon_instance_save(*, employee, instance: str) -> None:
+    """Remember the person's Mastodon instance for their next share."""
+    from .models import AdvocacyConsent
+
+    AdvocacyConsent.objects.filter(employee=employee).update(mastodon_instance=instance)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("people/", include("people.urls")),
     path("onboarding/", include("onboarding.urls")),
+    path("hub/", include("advocacy.urls")),
     path("", include("identity.urls")),
 ]
 
