@@ -8,7 +8,7 @@ class AdvocacyConfig(AppConfig):
     verbose_name = _("Advocacy")
 
     def ready(self) -> None:
-        from . import setup
+        from . import setup, signals  # noqa: F401 - signals connects receivers
 
         post_migrate.connect(
             setup.ensure_on_migrate, dispatch_uid="advocacy_workflow_ensure"

@@ -224,6 +224,15 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # Invitations are valid for two weeks: long enough to cover pre-boarding.
 INVITATION_MAX_AGE_DAYS = 14
 
+# Tracked links (/s/<code>). With Redis, clicks wait in this stream until
+# `manage.py advocacy_drain_clicks` stores them; without it they are stored at once.
+ADVOCACY_CLICK_STREAM = env("ADVOCACY_CLICK_STREAM", default="cimientos:clicks")
+# Only behind a proxy that sets X-Forwarded-For itself: otherwise a visitor picks
+# the address their visit is counted under.
+ADVOCACY_TRUST_X_FORWARDED_FOR = env.bool(
+    "ADVOCACY_TRUST_X_FORWARDED_FOR", default=False
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
