@@ -9,8 +9,9 @@ The destination is always the post's stored URL plus our UTM parameters:
 nothing in the request can change it. Links keep working after their post is
 unpublished or expires; the share was made while it was live. Each link's
 destination is kept in a small per-process LRU (``LOCAL_SECONDS``) in front of
-Django's cache (``SHARED_SECONDS``), so an edited post URL reaches its links
-within about a minute and a half.
+Django's cache (``SHARED_SECONDS``). Saving a post or campaign clears both
+for its links (``advocacy.signals``); other processes' LRUs catch up within
+``LOCAL_SECONDS``.
 """
 
 from __future__ import annotations
