@@ -1,13 +1,25 @@
-"""The live hub socket. Each signed-in person listens on their own group."""
+"""The live hub socket.
+
+Each signed-in person listens on their own group, the hub's group (the feed)
+and, for managers, their line's group. Every event carries an id; a browser
+that reconnects passes the last id it saw (``?last=<id>``) and first receives
+what it missed, from the stored events, before anything new.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from .services import manager_group_name, person_group_name
+from .services import (
+    HUB_GROUP,
+    hub_events_missed,
+    manager_group_name,
+    person_group_name,
+)
 
 
 @database_sync_to_async
@@ -17,6 +29,21 @@ def _employee_id(user_id: int) -> int | None:
     return Employee.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
 
 
+@database_sync_to_async
+def _missed(groups: list[str], after: int) -> list[dict[str, Any]]:
+    return [
+        {"id": e.pk, "event": e.event, "data": e.data}
+        for e in hub_events_missed(groups=groups, after=after)
+    ]
+
+
+def _last_seen(scope) -> int | None:
+    values = parse_qs(scope.get("query_string", b"").decode()).get("last", [])
+    if values and values[0].isdigit():
+        return int(values[0])
+    return None
+
+
 class HubConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -24,22 +51,34 @@ class HubConsumer(AsyncJsonWebsocketConsumer):
             # Closing before accepting refuses the handshake (HTTP 403).
             await self.close()
             return
-        self.groups_joined = [person_group_name(user_id=user.pk)]
+        self.groups_joined = [person_group_name(user_id=user.pk), HUB_GROUP]
         employee_id = await _employee_id(user.pk)
         if employee_id is not None:
             # Managers hear about their whole line (the group of each person
             # managed is named after the manager); for others it stays quiet.
             self.groups_joined.append(manager_group_name(employee_id=employee_id))
+        # Join first, then replay: an event raised in between may arrive twice
+        # (the browser drops ids it has seen) but is never lost.
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        last = _last_seen(self.scope)
+        if last is not None:
+            for missed in await _missed(self.groups_joined, last):
+                await self.send_json(missed)
 
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        """The hub only pushes for now; anything sent to it is ignored."""
+        """The hub only pushes; anything sent to it is ignored."""
 
     async def advocacy_event(self, event: dict[str, Any]) -> None:
-        await self.send_json({"event": event["event"], "data": event.get("data", {})})
+        await self.send_json(
+            {
+                "id": event.get("id"),
+                "event": event["event"],
+                "data": event.get("data", {}),
+            }
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
@@ -382,3 +383,48 @@ class Click(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link} {self.at:%Y-%m-%d %H:%M}"
+
+
+class HubEvent(models.Model):
+    """Every event sent on the hub, kept for a while so a reconnecting browser
+    can ask for what it missed. The id orders them."""
+
+    id = models.BigAutoField(primary_key=True)
+    group = models.CharField(max_length=100)
+    event = models.CharField(max_length=60)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["group", "id"], name="advocacy_event_group_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.group} {self.event}"
+
+
+class Notification(models.Model):
+    """A personal message, shown live and kept until read."""
+
+    class Kind(models.TextChoices):
+        REACKNOWLEDGE = "reacknowledge", _("A policy changed")
+        CLICK_MILESTONE = "click_milestone", _("Clicks on your link")
+        SUGGESTION = "suggestion", _("Your suggestion")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="advocacy_notif_unread_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -19,23 +20,70 @@ def manager_group_name(*, employee_id: int) -> str:
     return f"line.{employee_id}"
 
 
+HUB_GROUP = "hub"  # everyone signed in: the feed's own events
+REPLAY_WINDOW = timedelta(hours=24)
+REPLAY_LIMIT = 500
+
+
 def group_event_publish(*, groups: list[str], event: str, data: dict[str, Any]) -> None:
     """Send ``event`` to everyone listening on ``groups``, after commit.
 
-    Publishing after commit means a listener that reacts by reading the
-    database sees the change that caused the event.
+    Each group's copy is stored first, in the caller's transaction, so its id
+    orders it and a browser that reconnects can ask for what it missed; work
+    that rolls back leaves no event. Publishing after commit means a listener
+    that reacts by reading the database sees the change that caused it.
     """
+    from .models import HubEvent
+
     if not groups:
         return
+    stored = [HubEvent.objects.create(group=g, event=event, data=data) for g in groups]
 
     def send() -> None:
         layer = get_channel_layer()
-        for group in groups:
+        for row in stored:
             async_to_sync(layer.group_send)(
-                group, {"type": "advocacy.event", "event": event, "data": data}
+                row.group,
+                {"type": "advocacy.event", "id": row.pk, "event": event, "data": data},
             )
 
     transaction.on_commit(send)
+
+
+def hub_events_missed(*, groups: list[str], after: int) -> list:
+    """Events of ``groups`` after id ``after``, oldest first, within the window."""
+    from django.utils import timezone
+
+    from .models import HubEvent
+
+    return list(
+        HubEvent.objects.filter(
+            group__in=groups,
+            pk__gt=after,
+            created_at__gte=timezone.now() - REPLAY_WINDOW,
+        ).order_by("pk")[:REPLAY_LIMIT]
+    )
+
+
+def hub_events_forget(*, before) -> int:
+    """Drop events older than the replay window (run from the tick)."""
+    from .models import HubEvent
+
+    deleted, _rows = HubEvent.objects.filter(created_at__lt=before).delete()
+    return deleted
+
+
+def notification_send(*, user, kind: str, data: dict[str, Any]):
+    """Store a personal notification and show it live to that person only."""
+    from .models import Notification
+
+    notification = Notification.objects.create(user=user, kind=kind, data=data)
+    person_event_publish(
+        user_id=user.pk,
+        event="notification",
+        data={"id": notification.pk, "kind": kind, **data},
+    )
+    return notification
 
 
 def person_event_publish(*, user_id: int, event: str, data: dict[str, Any]) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.signals import published, unpublished
 
 from .models import BrandPost, Campaign
+from .services import HUB_GROUP, group_event_publish
 
 
 def _forget(codes: list[str]) -> None:
@@ -38,3 +40,23 @@ def campaign_links_forget(sender, instance: Campaign, **kwargs) -> None:
             )
         )
     )
+
+
+@receiver(published, dispatch_uid="advocacy_post_published")
+def post_published(sender, instance, **kwargs) -> None:
+    """An approved post appears in open hubs without a reload."""
+    if isinstance(instance, BrandPost) and not instance.milestone_template:
+        group_event_publish(
+            groups=[HUB_GROUP],
+            event="post.published",
+            data={"post": instance.pk, "language": instance.language},
+        )
+
+
+@receiver(unpublished, dispatch_uid="advocacy_post_unpublished")
+def post_unpublished(sender, instance, **kwargs) -> None:
+    """Unpublished or expired (Wagtail's scheduler unpublishes): it leaves hubs."""
+    if isinstance(instance, BrandPost):
+        group_event_publish(
+            groups=[HUB_GROUP], event="post.expired", data={"post": instance.pk}
+        )

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.hub, name="hub"),
     path("consent/", views.consent, name="consent"),
     path("posts/<int:pk>/share/", views.share, name="share"),
+    path("posts/<int:pk>/card/", views.post_card, name="post_card"),
 ]

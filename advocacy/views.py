@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Max, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -15,7 +15,7 @@ from identity.models import BrandSettings
 from . import selectors, services
 from .forms import ConsentForm, ShareForm
 from .intents import share_intent_url
-from .models import AdvocacyConsent, Campaign, Network, Topic
+from .models import AdvocacyConsent, Campaign, HubEvent, Network, Topic
 
 PAGE_SIZE = 12
 
@@ -68,7 +68,19 @@ def hub(request: HttpRequest) -> HttpResponse:
             "topic": topic,
             "campaign": campaign,
             "query": query,
+            "last_event_id": HubEvent.objects.aggregate(top=Max("pk"))["top"] or 0,
         },
+    )
+
+
+def post_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """One feed card, for the hub to insert when a post is published live."""
+    employee = _employee(request)
+    post = get_object_or_404(selectors.shareable_posts(), pk=pk)
+    return render(
+        request,
+        "advocacy/_post_card.html",
+        {"post": post, "status": selectors.advocate_status(employee=employee)},
     )
 
 

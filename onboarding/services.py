@@ -15,7 +15,7 @@ from wagtail.models import Locale
 from advocacy.services import (
     group_event_publish,
     manager_group_name,
-    person_event_publish,
+    notification_send,
 )
 from people.models import Employee, User
 
@@ -556,13 +556,9 @@ def reacknowledgement_request(*, module: ModulePage, revision) -> list[ModulePro
                 "payload": {"module": module.pk, "due": due.isoformat()},
             },
         )
-        person_event_publish(
-            user_id=employee.user_id,
-            event="notification",
-            data={
-                "kind": "reacknowledge",
-                "module": module.pk,
-                "due": due.isoformat(),
-            },
+        notification_send(
+            user=employee.user,
+            kind="reacknowledge",
+            data={"module": module.pk, "title": module.title, "due": due.isoformat()},
         )
     return reopened

@@ -82,6 +82,7 @@ async def test_signed_in_person_receives_events_sent_to_their_group(layer):
         user_id=user_id, event="advocacy.welcome", data={"text": "Hola"}
     )
     message = await communicator.receive_json_from(timeout=5)
+    assert isinstance(message.pop("id"), int)
     assert message == {"event": "advocacy.welcome", "data": {"text": "Hola"}}
     await communicator.disconnect()
 
@@ -97,3 +98,32 @@ async def test_events_for_someone_else_are_not_delivered(layer):
     )
     assert await communicator.receive_nothing(timeout=0.5)
     await communicator.disconnect()
+
+
+async def test_a_reconnecting_browser_gets_exactly_what_it_missed(layer):
+    user_id, cookie = await _signed_in_cookie()
+    headers = [ORIGIN, (b"cookie", cookie)]
+    first = WebsocketCommunicator(application, "/ws/hub/", headers=headers)
+    assert (await first.connect())[0]
+    publish = sync_to_async(person_event_publish)
+    await publish(user_id=user_id, event="advocacy.n", data={"n": 1})
+    seen = await first.receive_json_from(timeout=5)
+    await first.disconnect()
+
+    # Missed while away: two for this person, one for someone else.
+    await publish(user_id=user_id, event="advocacy.n", data={"n": 2})
+    await publish(user_id=user_id + 1000, event="advocacy.n", data={"n": 99})
+    await publish(user_id=user_id, event="advocacy.n", data={"n": 3})
+
+    again = WebsocketCommunicator(
+        application, f"/ws/hub/?last={seen['id']}", headers=headers
+    )
+    assert (await again.connect())[0]
+    replayed = [await again.receive_json_from(timeout=5) for _ in range(2)]
+    assert [m["data"]["n"] for m in replayed] == [2, 3]
+    assert replayed[0]["id"] < replayed[1]["id"]
+    assert await again.receive_nothing(timeout=0.3)
+    await publish(user_id=user_id, event="advocacy.n", data={"n": 4})
+    live = await again.receive_json_from(timeout=5)
+    assert live["data"] == {"n": 4} and live["id"] > replayed[1]["id"]
+    await again.disconnect()

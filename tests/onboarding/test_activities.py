@@ -273,6 +273,10 @@ def test_new_revision_reopens_exactly_those_who_acknowledged_before(
     assert {p.enrolment.employee for p in reopened} == set(accepted)
     due = timezone.localdate() + timedelta(days=10)
     assert all(p.due_override == due for p in reopened)
+    from advocacy.models import Notification
+
+    told = Notification.objects.filter(kind="reacknowledge")
+    assert {n.user for n in told} == {p.user for p in accepted}
     state = module_activity(employee=accepted[0], module=policy_module).state
     assert state.status == ModuleStatus.AVAILABLE and state.due_date == due
     assert module_activity(employee=not_yet, module=policy_module).state.status == (

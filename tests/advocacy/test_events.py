@@ -1,0 +1,50 @@
+"""Feed events when posts are published or leave, and stored notifications."""
+
+from __future__ import annotations
+
+import pytest
+
+from advocacy.models import BrandPost, HubEvent, Notification
+from advocacy.services import consent_opt_in, notification_send
+from tests.factories import EmployeeFactory
+
+from .test_sharing import POST_FORM, _certify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_and_unpublishing_a_post_raise_feed_events(client):
+    post = BrandPost.objects.create(**{**POST_FORM, "live": False})
+    post.save_revision().publish()
+    published = HubEvent.objects.get(event="post.published")
+    assert published.group == "hub" and published.data["post"] == post.pk
+
+    reader = EmployeeFactory()
+    _certify(reader)
+    consent_opt_in(employee=reader)
+    client.force_login(reader.user)
+    card = client.get(f"/hub/posts/{post.pk}/card/").content.decode()
+    assert f'id="post-{post.pk}"' in card and "Share" in card
+
+    post.refresh_from_db()
+    post.unpublish()
+    expired = HubEvent.objects.get(event="post.expired")
+    assert expired.pk > published.pk and expired.data == {"post": post.pk}
+    assert client.get(f"/hub/posts/{post.pk}/card/").status_code == 404
+
+
+def test_milestone_templates_are_not_announced_in_the_feed():
+    post = BrandPost.objects.create(
+        **{**POST_FORM, "live": False, "milestone_template": True}
+    )
+    post.save_revision().publish()
+    assert not HubEvent.objects.filter(event="post.published").exists()
+
+
+def test_notifications_are_stored_for_their_person_only():
+    alba, lee = EmployeeFactory(), EmployeeFactory()
+    notification_send(user=alba.user, kind="suggestion", data={"title": "Sevilla"})
+    assert Notification.objects.get().user == alba.user
+    event = HubEvent.objects.get(event="notification")
+    assert event.group == f"person.{alba.user.pk}"
+    assert not Notification.objects.filter(user=lee.user).exists()

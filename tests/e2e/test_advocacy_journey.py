@@ -1,0 +1,73 @@
+"""Communications approves a post in the admin; it appears live in an open hub."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from playwright.sync_api import expect
+from wagtail.models import Site
+
+from advocacy.models import BrandPost
+from advocacy.services import consent_opt_in
+from identity.models import BrandSettings
+from people import roles
+from tests.advocacy.test_sharing import POST_FORM, _certify
+from tests.factories import EmployeeFactory, UserFactory
+
+from .support import CHROMIUM, CHROMIUM_MISSING, sign_in
+
+if not CHROMIUM.exists():
+    pytest.skip(CHROMIUM_MISSING, allow_module_level=True)
+
+pytestmark = pytest.mark.e2e
+
+
+def test_approved_post_appears_live_and_is_shared_with_a_tracked_link(
+    live_asgi_server, new_page
+):
+    url = live_asgi_server.url
+    brand = BrandSettings.for_site(Site.objects.get(is_default_site=True))
+    brand.disclosure_hashtag = "#EmpleadoDeBrisa"
+    brand.save()
+    comms = UserFactory(email="comms@example.com", roles=[roles.COMMS_APPROVER])
+    EmployeeFactory(user=comms, full_name="Carla Comms")
+    secret = generate_totp_secret()
+    TOTP.activate(comms, secret)
+    advocate = EmployeeFactory(
+        user=UserFactory(email="alba@example.com"), full_name="Alba Embajadora"
+    )
+    _certify(advocate)
+    consent_opt_in(employee=advocate)
+    # Submitted by HR, waiting for Communications.
+    post = BrandPost.objects.create(**{**POST_FORM, "live": False})
+    post.save_revision()
+    post.get_workflow().start(post, comms)
+
+    hub = new_page()
+    hub.goto(url + "/accounts/login/")
+    sign_in(hub, "alba@example.com")
+    hub.goto(url + "/hub/")
+    expect(hub.get_by_text("No approved posts yet.")).to_be_visible()
+    expect(hub.locator("#hub-live[data-connected]")).to_have_count(1)
+
+    admin = new_page()
+    admin.goto(url + "/admin/")
+    sign_in(admin, "comms@example.com", totp_secret=secret)
+    admin.goto(url + f"/admin/snippets/advocacy/brandpost/edit/{post.pk}/")
+    admin.get_by_role("button", name="More actions").click()
+    admin.get_by_role("button", name="Approve and Publish").click()
+
+    card = hub.locator(f"#post-{post.pk}")
+    expect(card).to_contain_text("Abrimos en Sevilla")  # no reload
+
+    # Share on LinkedIn in her own words: the composer opens with the link.
+    card.get_by_role("link", name="Share").click()
+    hub.get_by_label("Your words").fill("Mi equipo abre hotel en Sevilla, ¡venid!")
+    hub.get_by_role("button", name="Share").click()
+    intent = hub.locator("#share-intent").get_attribute("href")
+    text = parse_qs(urlparse(intent).query)["text"][0]
+    assert text.startswith("Mi equipo abre hotel en Sevilla, ¡venid! #EmpleadoDeBrisa ")
+    short = text.rsplit(" ", 1)[1]
+    assert short.startswith(url + "/s/")
