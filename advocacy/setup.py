@@ -21,7 +21,9 @@ def advocacy_workflow_ensure() -> None:
     from .models import BrandPost
 
     task, _created = GroupApprovalTask.objects.get_or_create(name=WORKFLOW_NAME)
-    task.groups.set(Group.objects.filter(name=roles.COMMS_APPROVER))
+    # The group may not exist yet right after a flush (roles are synced last).
+    approvers, _created = Group.objects.get_or_create(name=roles.COMMS_APPROVER)
+    task.groups.set([approvers])
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     WorkflowTask.objects.get_or_create(
         workflow=workflow, task=task, defaults={"sort_order": 0}
@@ -33,5 +35,8 @@ def advocacy_workflow_ensure() -> None:
 
 
 def ensure_on_migrate(sender, **kwargs) -> None:
-    if sender.name == "advocacy":
+    """Once per migrate (or test flush): when the last app has migrated."""
+    from django.apps import apps
+
+    if sender.name == list(apps.get_app_configs())[-1].name:
         advocacy_workflow_ensure()
