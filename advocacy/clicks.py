@@ -288,6 +288,13 @@ class _GroupCommit:
                     errors = await _clicks_store_async(records=[r for r, _ in batch])
                 except Exception as error:  # noqa: BLE001 - handed to each caller
                     errors = [error] * len(batch)
+                from .stats import stats_mark
+
+                stats_mark(
+                    r.link_id
+                    for (r, _), e in zip(batch, errors, strict=True)
+                    if e is None and not r.preview
+                )
                 for (_, future), error in zip(batch, errors, strict=True):
                     if future.done():  # its request was cancelled
                         continue
@@ -383,6 +390,10 @@ def _batch_store(
     rows = [r.to_model() for r in records if r.link_id in links]
     with transaction.atomic():
         Click.objects.bulk_create(rows)
+        # Sent after the commit: open hubs see the new counters.
+        from .stats import post_stats_publish
+
+        post_stats_publish(link_ids={r.link_id for r in rows if not r.preview})
     return len(rows)
 
 

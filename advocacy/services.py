@@ -212,10 +212,11 @@ def tracked_link_get(*, employee, post, network: str):
 def share_create(*, employee, post, network: str, caption: str, hashtag: str = ""):
     """Record a share with its tracked link; the caption keeps the disclosure."""
     from .models import Share
+    from .stats import post_stats_publish
 
     link = tracked_link_get(employee=employee, post=post, network=network)
     caption = with_disclosure(caption=caption, hashtag=hashtag)
-    return Share.objects.create(
+    share = Share.objects.create(
         employee=employee,
         post=post,
         link=link,
@@ -225,6 +226,8 @@ def share_create(*, employee, post, network: str, caption: str, hashtag: str = "
             post=post, network=network, caption=caption, hashtag=hashtag
         ),
     )
+    post_stats_publish(link_ids=[link.pk])
+    return share
 
 
 def consent_mastodon_instance_save(*, employee, instance: str) -> None:

@@ -16,6 +16,7 @@ from . import selectors, services
 from .forms import ConsentForm, ShareForm
 from .intents import share_intent_url
 from .models import AdvocacyConsent, Campaign, HubEvent, Network, Topic
+from .stats import posts_with_counts
 
 PAGE_SIZE = 12
 
@@ -37,7 +38,7 @@ def _certifying_path_url() -> str | None:
 def hub(request: HttpRequest) -> HttpResponse:
     """The feed, the reader's language first; everyone may read it."""
     employee = _employee(request)
-    posts = selectors.shareable_posts().prefetch_related("topics")
+    posts = posts_with_counts(selectors.shareable_posts())
     topic = Topic.objects.filter(slug=request.GET.get("topic", "")).first()
     campaign = Campaign.objects.filter(slug=request.GET.get("campaign", "")).first()
     query = request.GET.get("q", "").strip()[:100]
@@ -76,7 +77,7 @@ def hub(request: HttpRequest) -> HttpResponse:
 def post_card(request: HttpRequest, pk: int) -> HttpResponse:
     """One feed card, for the hub to insert when a post is published live."""
     employee = _employee(request)
-    post = get_object_or_404(selectors.shareable_posts(), pk=pk)
+    post = get_object_or_404(posts_with_counts(selectors.shareable_posts()), pk=pk)
     return render(
         request,
         "advocacy/_post_card.html",

@@ -26,6 +26,16 @@
       document.getElementById("feed-empty")?.remove();
       say(card.querySelector("h2")?.textContent || "");
     },
+    "post.stats": ({ post, shares, clicks }) => {
+      const card = document.getElementById(`post-${post}`);
+      if (!card) return;
+      const set = (name, value) => {
+        const field = card.querySelector(`[data-stat="${name}"]`);
+        if (field && typeof value === "number") field.textContent = String(value);
+      };
+      set("shares", shares);
+      set("clicks", clicks);
+    },
     "post.expired": ({ post }) => {
       document.getElementById(`post-${post}`)?.remove();
     },

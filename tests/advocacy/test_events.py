@@ -48,3 +48,37 @@ def test_notifications_are_stored_for_their_person_only():
     event = HubEvent.objects.get(event="notification")
     assert event.group == f"person.{alba.user.pk}"
     assert not Notification.objects.filter(user=lee.user).exists()
+
+
+def test_counters_count_shares_and_clicks_but_not_previews(client):
+    from django.utils import timezone
+
+    from advocacy.models import Click
+    from advocacy.services import share_create
+    from advocacy.stats import post_stats_publish
+
+    post = BrandPost.objects.create(**{**POST_FORM, "live": True})
+    alba = EmployeeFactory()
+    _certify(alba)
+    consent_opt_in(employee=alba)
+    share = share_create(employee=alba, post=post, network="x", caption="Mío")
+    shared = HubEvent.objects.filter(event="post.stats").latest("pk")
+    assert shared.data == {"post": post.pk, "shares": 1, "clicks": 0}
+
+    now = timezone.now()
+    for visitor, preview in [("a", False), ("b", False), ("bot", True)]:
+        Click.objects.create(
+            link=share.link,
+            at=now,
+            day=now.date(),
+            network="x",
+            visitor=visitor,
+            preview=preview,
+        )
+    post_stats_publish(link_ids=[share.link.pk])
+    latest = HubEvent.objects.filter(event="post.stats").latest("pk")
+    assert latest.data == {"post": post.pk, "shares": 1, "clicks": 2}
+
+    client.force_login(alba.user)
+    html = client.get("/hub/").content.decode()
+    assert 'data-stat="shares">1<' in html and 'data-stat="clicks">2<' in html

@@ -6,6 +6,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.core.management import call_command
 from playwright.sync_api import expect
 from wagtail.models import Site
 
@@ -71,3 +73,17 @@ def test_approved_post_appears_live_and_is_shared_with_a_tracked_link(
     assert text.startswith("Mi equipo abre hotel en Sevilla, ¡venid! #EmpleadoDeBrisa ")
     short = text.rsplit(" ", 1)[1]
     assert short.startswith(url + "/s/")
+
+    # Someone follows her link: the post's click counter moves in her hub.
+    hub.get_by_role("link", name="Back to the hub").click()
+    counter = hub.locator(f"#post-{post.pk} [data-stat=clicks]")
+    expect(counter).to_have_text("0")
+    expect(hub.locator("#hub-live[data-connected]")).to_have_count(1)
+    # A reader's browser follows it (the hotel's own site is not reachable here).
+    followed = new_page().request.get(short, max_redirects=0)
+    assert followed.status == 302
+    assert followed.headers["location"].startswith("https://brisa.example/sevilla?")
+    if settings.REDIS_URL:
+        # With Redis, clicks wait in the stream for the drain process.
+        live_asgi_server.call(call_command, "advocacy_drain_clicks", "--once")
+    expect(counter).to_have_text("1", timeout=10_000)
