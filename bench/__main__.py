@@ -14,6 +14,17 @@ def format_line(name: str, value: float) -> str:
     return f"BENCH {name} {value:.3f}"
 
 
+def run_alone(run) -> int:
+    """``python -m bench.<module>``: one module's lines, as ``make bench`` prints."""
+    try:
+        for name, value in run():
+            print(format_line(name, value), flush=True)
+    except KeyboardInterrupt:
+        print("# interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
 def main() -> int:
     failed = []
     modules = sorted(

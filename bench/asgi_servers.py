@@ -110,13 +110,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_command(server: str, port: int) -> list[str]:
+def server_command(server: str, port: int, app: str = APP) -> list[str]:
     if server == "daphne":
-        return [str(BIN / "daphne"), "-b", HOST, "-p", str(port), APP]
+        return [str(BIN / "daphne"), "-b", HOST, "-p", str(port), app]
     if server == "uvicorn":
         return [
             str(BIN / "uvicorn"),
-            APP,
+            app,
             "--host",
             HOST,
             "--port",
@@ -204,13 +204,14 @@ class CpuUse:
 
 @contextmanager
 def running_server(
-    server: str, env: dict[str, str], workdir: Path
+    server: str, env: dict[str, str], workdir: Path, app: str = APP
 ) -> Iterator[tuple[int, subprocess.Popen[bytes], Path]]:
+    """``app`` served by ``server`` on a free port, once /healthz answers 200."""
     port = free_port()
     log_path = workdir / f"{server}-{port}.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            server_command(server, port),
+            server_command(server, port, app),
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -606,17 +607,7 @@ def run() -> list[tuple[str, float]]:
     return results
 
 
-def main() -> int:
-    from bench.__main__ import format_line
-
-    try:
-        for name, value in run():
-            print(format_line(name, value), flush=True)
-    except KeyboardInterrupt:
-        log("interrupted")
-        return 130
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from bench.__main__ import run_alone
+
+    sys.exit(run_alone(run))

@@ -48,21 +48,16 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.asgi_servers import (
-    APP,
     BIN,
     HOST,
     ROOT,
-    STARTUP_TIMEOUT,
     BenchError,
     CpuUse,
-    free_port,
     helper,
     last_json_line,
     log,
-    report_log_problems,
-    server_command,
+    running_server,
     stop,
-    tail,
 )
 
 BENCH_APP = "bench._redirect_app:application"
@@ -149,39 +144,6 @@ def background(
         yield process
     finally:
         stop(process)
-
-
-@contextmanager
-def running_server(
-    server: str, env: dict[str, str], workdir: Path
-) -> Iterator[tuple[int, subprocess.Popen[bytes], Path]]:
-    port = free_port()
-    log_path = workdir / f"{server}-{port}.log"
-    command = [
-        BENCH_APP if part == APP else part for part in server_command(server, port)
-    ]
-    with background(command, env, log_path) as process:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        started = time.monotonic()
-        while True:
-            if process.poll() is not None:
-                raise BenchError(f"{server} exited early:\n{tail(log_path)}")
-            try:
-                if get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise BenchError(f"{server} /healthz never answered 200")
-            time.sleep(0.2)
-        log(
-            f"{server} pid {process.pid} on :{port}, healthy after "
-            f"{time.monotonic() - started:.1f}s"
-        )
-        try:
-            yield port, process, log_path
-        finally:
-            report_log_problems(server, log_path)
 
 
 def load(port: int, path: str) -> dict[str, Any]:
@@ -288,7 +250,11 @@ def run() -> list[tuple[str, float]]:
                 background(drain, env, workdir / "drain.log")
                 if redis_url
                 else _nothing(),
-                running_server(server, env, workdir) as (port, process, _log),
+                running_server(server, env, workdir, app=BENCH_APP) as (
+                    port,
+                    process,
+                    _log,
+                ),
             ):
                 for path in paths.values():
                     status, location = get(port, path)
@@ -338,17 +304,7 @@ def _nothing() -> Iterator[None]:
     yield None
 
 
-def main() -> int:
-    from bench.__main__ import format_line
-
-    try:
-        for name, value in run():
-            print(format_line(name, value), flush=True)
-    except KeyboardInterrupt:
-        log("interrupted")
-        return 130
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from bench.__main__ import run_alone
+
+    sys.exit(run_alone(run))
