@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -24,6 +22,7 @@ from advocacy.services import (
 )
 from onboarding.models import Certificate, Enrolment, PathPage
 from people import roles
+from tests.concurrency import run_at_once
 from tests.factories import EmployeeFactory, UserFactory, admin_ready
 
 pytestmark = pytest.mark.django_db
@@ -212,25 +211,9 @@ def test_simultaneous_first_shares_make_one_link():
     _certify(person)
     consent_opt_in(employee=person)
     post = _post()
-    barrier = threading.Barrier(4)
-    links, errors = [], []
-
-    def share():
-        try:
-            barrier.wait()
-            links.append(
-                tracked_link_get(employee=person, post=post, network="linkedin")
-            )
-        except Exception as error:  # noqa: BLE001 - the test reports it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=share) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    links, errors = run_at_once(
+        lambda: tracked_link_get(employee=person, post=post, network="linkedin")
+    )
     assert errors == []
     assert TrackedLink.objects.count() == 1
     assert {link.pk for link in links} == {TrackedLink.objects.get().pk}

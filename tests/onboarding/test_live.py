@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from config.asgi import application
 from onboarding.models import Enrolment
 from onboarding.services import enrolment_create, module_complete
 from tests.advocacy.test_hub_socket import LAYERS, ORIGIN
+from tests.concurrency import run_at_once
 from tests.factories import EmployeeFactory
 
 from .conftest import publish
@@ -95,23 +94,9 @@ def test_concurrent_enrolments_make_one(welcome_path):
     """Several requests enrolling the same person at once: one row, no error."""
     person = EmployeeFactory()
     Enrolment.objects.filter(employee=person).delete()  # the automatic one
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def enrol():
-        try:
-            barrier.wait()
-            results.append(enrolment_create(employee=person, path=welcome_path))
-        except Exception as error:  # noqa: BLE001 - the test reports it
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=enrol) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results, errors = run_at_once(
+        lambda: enrolment_create(employee=person, path=welcome_path)
+    )
     assert errors == []
     assert Enrolment.objects.filter(employee=person).count() == 1
     assert sum(1 for _enrolment, created in results if created) == 1
