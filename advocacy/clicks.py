@@ -291,7 +291,7 @@ class _GroupCommit:
                 from .stats import stats_mark
 
                 stats_mark(
-                    r.link_id
+                    r
                     for (r, _), e in zip(batch, errors, strict=True)
                     if e is None and not r.preview
                 )
@@ -390,10 +390,10 @@ def _batch_store(
     rows = [r.to_model() for r in records if r.link_id in links]
     with transaction.atomic():
         Click.objects.bulk_create(rows)
-        # Sent after the commit: open hubs see the new counters.
-        from .stats import post_stats_publish
+        # Counters, points and milestones; their events go after the commit.
+        from .rewards import clicks_recorded
 
-        post_stats_publish(link_ids={r.link_id for r in rows if not r.preview})
+        clicks_recorded(clicks=rows)
     return len(rows)
 
 

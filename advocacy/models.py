@@ -411,6 +411,7 @@ class Notification(models.Model):
         REACKNOWLEDGE = "reacknowledge", _("A policy changed")
         CLICK_MILESTONE = "click_milestone", _("Clicks on your link")
         SUGGESTION = "suggestion", _("Your suggestion")
+        BADGE = "badge", _("A new badge")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -419,6 +420,9 @@ class Notification(models.Model):
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Names what the notification is about, so it is sent once however often
+    # the work that causes it runs (e.g. "click:<link>:10").
+    key = models.CharField(max_length=120, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -428,3 +432,119 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind}"
+
+
+class PointsEntry(models.Model):
+    """One line of the points ledger. Lines are added, never changed.
+
+    Totals are sums over the ledger, so two awards at once cannot overwrite
+    each other. ``key`` names what earned the points, which makes an award
+    idempotent (a click drained twice still earns once).
+    """
+
+    class Reason(models.TextChoices):
+        SHARE = "share", _("Shared a post")
+        PERSONAL = "personal", _("Shared in your own words")
+        CLICK = "click", _("A new visitor followed your link")
+        MODULE = "module", _("Completed an onboarding module")
+
+    employee = models.ForeignKey(
+        "people.Employee", on_delete=models.CASCADE, related_name="points"
+    )
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    points = models.PositiveSmallIntegerField()
+    at = models.DateTimeField(db_index=True)
+    key = models.CharField(max_length=120, unique=True)
+    post = models.ForeignKey(
+        BrandPost, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("points")
+        verbose_name_plural = _("points")
+        indexes = [
+            models.Index(fields=["employee", "at"], name="advocacy_points_person_idx"),
+            models.Index(
+                fields=["employee", "post", "day"], name="advocacy_points_cap_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} +{self.points} {self.reason}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("The points ledger is append-only.")
+        super().save(*args, **kwargs)
+
+
+class Badge(models.TextChoices):
+    FIRST_SHARE = "first_share", _("First share")
+    PERSONAL_10 = "personal_10", _("Ten shares in your own words")
+    CLICKS_100 = "clicks_100", _("First 100 clicks")
+    CAMPAIGN_GOAL = "campaign_goal", _("Campaign goal reached")
+
+
+class BadgeAward(models.Model):
+    """A badge a person earned; campaign badges name their campaign."""
+
+    employee = models.ForeignKey(
+        "people.Employee", on_delete=models.CASCADE, related_name="badges"
+    )
+    badge = models.CharField(max_length=20, choices=Badge.choices)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    awarded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-awarded_at"]
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "badge"],
+                condition=models.Q(campaign__isnull=True),
+                name="advocacy_badge_once",
+            ),
+            models.UniqueConstraint(
+                fields=["employee", "badge", "campaign"],
+                condition=models.Q(campaign__isnull=False),
+                name="advocacy_campaign_badge_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} {self.badge}"
+
+
+class MilestonePrompt(models.Model):
+    """The hub invites the person to share a milestone in their own words."""
+
+    class Kind(models.TextChoices):
+        FIRST_MONTH = "first_month", _("Your first month")
+        PATH = "path", _("A path completed")
+        BADGE = "badge", _("A badge earned")
+
+    employee = models.ForeignKey(
+        "people.Employee", on_delete=models.CASCADE, related_name="milestone_prompts"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # What the milestone is: the path's title or the badge's name, as shown.
+    subject = models.CharField(max_length=200, blank=True)
+    ref = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "kind", "ref"], name="advocacy_milestone_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} {self.kind} {self.ref}"

@@ -42,9 +42,17 @@ def group_event_publish(*, groups: list[str], event: str, data: dict[str, Any]) 
     def send() -> None:
         layer = get_channel_layer()
         for row in stored:
+            # Each process listens on all its groups through one channel
+            # (advocacy.fanout), so the message names the group it is for.
             async_to_sync(layer.group_send)(
                 row.group,
-                {"type": "advocacy.event", "id": row.pk, "event": event, "data": data},
+                {
+                    "type": "advocacy.event",
+                    "group": row.group,
+                    "id": row.pk,
+                    "event": event,
+                    "data": data,
+                },
             )
 
     transaction.on_commit(send)
@@ -73,11 +81,25 @@ def hub_events_forget(*, before) -> int:
     return deleted
 
 
-def notification_send(*, user, kind: str, data: dict[str, Any]):
-    """Store a personal notification and show it live to that person only."""
+def notification_send(*, user, kind: str, data: dict[str, Any], key: str | None = None):
+    """Store a personal notification and show it live to that person only.
+
+    With a ``key``, the notification is sent once: a second call with the
+    same key does nothing and returns ``None``.
+    """
+    from django.db import IntegrityError
+
     from .models import Notification
 
-    notification = Notification.objects.create(user=user, kind=kind, data=data)
+    if key is not None and Notification.objects.filter(key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                user=user, kind=kind, data=data, key=key
+            )
+    except IntegrityError:
+        return None
     person_event_publish(
         user_id=user.pk,
         event="notification",
@@ -227,6 +249,9 @@ def share_create(*, employee, post, network: str, caption: str, hashtag: str = "
         ),
     )
     post_stats_publish(link_ids=[link.pk])
+    from .rewards import share_rewarded
+
+    share_rewarded(share=share)
     return share
 
 
@@ -235,3 +260,62 @@ def consent_mastodon_instance_save(*, employee, instance: str) -> None:
     from .models import AdvocacyConsent
 
     AdvocacyConsent.objects.filter(employee=employee).update(mastodon_instance=instance)
+
+
+# --- Suggestions -------------------------------------------------------------------
+
+SUGGESTIONS_PER_DAY = 5
+
+
+def suggestion_create(*, employee, url: str, why: str, title: str = ""):
+    """An employee's link becomes a draft brand post in the approval workflow.
+
+    The post names the person who suggested it; Communications edit the
+    captions and approve (or reject) it as any other post. Refused when the
+    same link is already suggested or live, or past five suggestions a day.
+    """
+    from urllib.parse import urlsplit
+
+    from django.utils import timezone
+
+    from .models import BrandPost
+
+    if BrandPost.objects.filter(url=url).exists():
+        raise SharingRefused(_("Someone has already suggested this link. Thank you!"))
+    today = timezone.now() - timedelta(days=1)
+    if (
+        BrandPost.objects.filter(suggested_by=employee, created_at__gte=today).count()
+        >= SUGGESTIONS_PER_DAY
+    ):
+        raise SharingRefused(
+            _("You have made five suggestions today. Please come back tomorrow.")
+        )
+    language = employee.preferred_language if employee.preferred_language else "es"
+    with transaction.atomic():
+        post = BrandPost(
+            title=(title.strip() or urlsplit(url).hostname or url)[:200],
+            commentary=why.strip(),
+            url=url,
+            language=language,
+            suggested_by=employee,
+            live=False,
+        )
+        post.save()
+        post.save_revision(user=employee.user, log_action=True)
+        workflow = post.get_workflow()
+        if workflow is not None:
+            workflow.start(post, employee.user)
+    return post
+
+
+def suggestion_outcome_notify(*, post, approved: bool, ref: str = "") -> None:
+    """Tell the person who suggested ``post`` whether it was approved."""
+    employee = post.suggested_by
+    if employee is None or employee.user_id is None:
+        return
+    notification_send(
+        user=employee.user,
+        kind="suggestion",
+        key=f"suggestion:{post.pk}:{'approved' if approved else f'rejected:{ref}'}",
+        data={"post": post.pk, "title": post.title, "approved": approved},
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from wagtail.signals import published, unpublished
+from wagtail.signals import published, unpublished, workflow_rejected
+
+from onboarding.events import module_completed, path_completed
 
 from .models import BrandPost, Campaign
 from .services import HUB_GROUP, group_event_publish
@@ -60,3 +62,50 @@ def post_unpublished(sender, instance, **kwargs) -> None:
         group_event_publish(
             groups=[HUB_GROUP], event="post.expired", data={"post": instance.pk}
         )
+
+
+@receiver(published, dispatch_uid="advocacy_suggestion_approved")
+def suggestion_approved(sender, instance, **kwargs) -> None:
+    """A suggested post went live: its author hears so (once)."""
+    if isinstance(instance, BrandPost) and instance.suggested_by_id:
+        from .services import suggestion_outcome_notify
+
+        suggestion_outcome_notify(post=instance, approved=True)
+
+
+@receiver(workflow_rejected, dispatch_uid="advocacy_suggestion_rejected")
+def suggestion_rejected(sender, instance, **kwargs) -> None:
+    """Communications declined a suggested post: its author hears so."""
+    post = instance.content_object
+    if isinstance(post, BrandPost) and post.suggested_by_id:
+        from .services import suggestion_outcome_notify
+
+        suggestion_outcome_notify(post=post, approved=False, ref=str(instance.pk))
+
+
+@receiver(module_completed, dispatch_uid="advocacy_module_points")
+def module_points(sender, employee, module, **kwargs) -> None:
+    """Each onboarding module earns points once."""
+    from .models import PointsEntry
+    from .rewards import leaderboard_changed, points_award
+
+    if points_award(
+        employee_id=employee.pk,
+        reason=PointsEntry.Reason.MODULE,
+        key=f"module:{employee.pk}:{module.pk}",
+    ):
+        leaderboard_changed()
+
+
+@receiver(path_completed, dispatch_uid="advocacy_path_milestone")
+def path_milestone(sender, employee, path, **kwargs) -> None:
+    """A completed path is a milestone the person may want to share."""
+    from .models import MilestonePrompt
+    from .rewards import milestone_prompt_open
+
+    milestone_prompt_open(
+        employee=employee,
+        kind=MilestonePrompt.Kind.PATH,
+        ref=f"path:{path.pk}",
+        subject=path.title,
+    )

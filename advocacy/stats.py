@@ -65,45 +65,47 @@ def post_stats_publish(*, link_ids) -> None:
         )
 
 
-def _publish_in_thread(link_ids: set[int]) -> None:
+def _recorded_in_thread(records: list) -> None:
+    from .rewards import clicks_recorded
+
     close_old_connections()
     try:
-        post_stats_publish(link_ids=link_ids)
+        clicks_recorded(clicks=[record.to_model() for record in records])
     finally:
         close_old_connections()
 
 
 class StatsThrottle:
-    """At most one round of counters per second per process, never a stale one.
+    """At most one round of counters and rewards per second per process.
 
-    Clicks mark their links; the first mark schedules a publish a second later
-    that covers every link marked by then.
+    Stored clicks are marked; the first mark schedules a round a second later
+    that covers every click marked by then, so counters are never stale.
     """
 
     def __init__(self) -> None:
-        self.pending: set[int] = set()
+        self.pending: list = []
         self.scheduled = False
 
-    def mark(self, link_ids) -> None:
-        self.pending.update(link_ids)
-        if not self.scheduled:
+    def mark(self, records) -> None:
+        self.pending.extend(records)
+        if self.pending and not self.scheduled:
             self.scheduled = True
             asyncio.get_running_loop().call_later(THROTTLE_SECONDS, self._flush)
 
     def _flush(self) -> None:
-        links, self.pending, self.scheduled = self.pending, set(), False
+        records, self.pending, self.scheduled = self.pending, [], False
         asyncio.ensure_future(
-            sync_to_async(_publish_in_thread, thread_sensitive=False)(links)
+            sync_to_async(_recorded_in_thread, thread_sensitive=False)(records)
         )
 
 
 _throttle: tuple[asyncio.AbstractEventLoop, StatsThrottle] | None = None
 
 
-def stats_mark(link_ids) -> None:
-    """From the event loop: these links were clicked; counters follow shortly."""
+def stats_mark(records) -> None:
+    """From the event loop: these clicks are stored; counters follow shortly."""
     global _throttle
     loop = asyncio.get_running_loop()
     if _throttle is None or _throttle[0] is not loop:
         _throttle = (loop, StatsThrottle())
-    _throttle[1].mark(link_ids)
+    _throttle[1].mark(records)

@@ -19,6 +19,7 @@ from advocacy.services import (
 )
 from people.models import Employee, User
 
+from .events import module_completed, path_completed
 from .models import (
     Acknowledgement,
     Certificate,
@@ -175,6 +176,9 @@ def _complete(*, activity: ModuleActivity, by: User | None = None) -> ModuleProg
     )
     _enrolment_complete_if_done(enrolment=enrolment, now=now)
     module_completed_publish(enrolment=enrolment, module=activity.source)
+    module_completed.send(
+        sender=ModulePage, employee=enrolment.employee, module=activity.source
+    )
     return progress
 
 
@@ -199,6 +203,7 @@ def _enrolment_complete_if_done(*, enrolment: Enrolment, now) -> None:
     elif renew_after is None:
         return  # completed before, certificate already issued
     path = enrolment.path
+    path_completed.send(sender=PathPage, employee=enrolment.employee, path=path)
     Certificate.objects.create(
         enrolment=enrolment,
         issued_at=now,
