@@ -1,7 +1,8 @@
 """``manage.py onboarding_tick``: record due reminders and queue them for sending.
 
 Meant to run every few minutes (cron or a systemd timer); running it more
-often, or twice at once, sends nothing twice.
+often, or twice at once, sends nothing twice. It also forgets the hub's live
+events once they are older than the window a reconnecting browser may ask for.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from advocacy.services import REPLAY_WINDOW, hub_events_forget
 from onboarding import reminders
 from onboarding.models import Reminder
 
@@ -26,4 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Reminders queued: %(counts)s (%(new)s new).")
             % {"counts": counts, "new": sum(result["created"].values())}
+        )
+        forgotten = hub_events_forget(before=timezone.now() - REPLAY_WINDOW)
+        self.stdout.write(
+            _("Old hub events forgotten: %(count)s.") % {"count": forgotten}
         )
