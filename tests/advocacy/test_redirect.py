@@ -25,7 +25,15 @@ from django.utils import timezone, translation
 from wagtail.models import Site
 
 from advocacy import clicks, redirect
-from advocacy.models import BrandPost, Campaign, Click, Network, TrackedLink
+from advocacy.models import (
+    BrandPost,
+    Campaign,
+    Click,
+    Network,
+    Notification,
+    PointsEntry,
+    TrackedLink,
+)
 from config.asgi import application
 from identity.models import BrandSettings
 from tests.factories import EmployeeFactory
@@ -498,6 +506,40 @@ def test_a_click_that_cannot_be_stored_does_not_cost_the_others(link):
 
     assert [error is None for error in errors] == [True, False, True]
     assert Click.objects.filter(link=link).count() == 2
+
+
+# What a click earns its link's owner
+
+
+@sync_to_async
+def _rewards(link) -> tuple[int, list[int]]:
+    points = sum(
+        PointsEntry.objects.filter(employee=link.employee, reason="click").values_list(
+            "points", flat=True
+        )
+    )
+    told = Notification.objects.filter(
+        user=link.employee.user, kind="click_milestone"
+    ).values_list("data", flat=True)
+    return points, sorted(d["clicks"] for d in told)
+
+
+async def test_ten_visitors_earn_ten_points_and_tell_the_owner(link, store):
+    for n in range(10):
+        await fetch(f"/s/{link.code}", ip=f"198.51.100.{n}")
+    await fetch(f"/s/{link.code}", ip="198.51.100.1")  # the same visitor again
+    await fetch(f"/s/{link.code}", user_agent="LinkedInBot/1.0")  # a preview
+    assert len(await stored_clicks()) == 12
+
+    # Stored straight in the database, the rewards follow within a second or
+    # so; through Redis, the drain above already gave them.
+    for _ in range(50):
+        points, told = await _rewards(link)
+        if told == [10]:
+            break
+        await asyncio.sleep(0.1)
+    assert points == 10
+    assert told == [10]  # the highest milestone reached, once
 
 
 # The Redis stream and its drain
