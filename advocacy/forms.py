@@ -3,10 +3,12 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from .intents import mastodon_instance_clean
 from .models import Network
+from .rewards import Period
 
 HOST = re.compile(r"^(?=.{4,200}$)([a-z0-9-]+\.)+[a-z]{2,}$")
 
@@ -60,3 +62,57 @@ class ShareForm(forms.Form):
                 "mastodon_instance", _("Say which Mastodon instance you use.")
             )
         return data
+
+
+class SuggestionForm(forms.Form):
+    """A link an employee thinks colleagues could share; Communications decide."""
+
+    url = forms.CharField(
+        label=_("Link"),
+        max_length=500,
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text=_("A web page (http or https) you think colleagues could share."),
+    )
+    why = forms.CharField(
+        label=_("Why should colleagues share it?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Tell Communications why it is worth sharing.")},
+    )
+    title = forms.CharField(
+        label=_("Title (optional)"),
+        max_length=200,
+        required=False,
+    )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"].strip()
+        if not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(
+                _("Only http and https links can be shared."), code="scheme"
+            )
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("Enter a complete web address, like https://example.com/page."),
+                code="invalid",
+            ) from None
+        return url
+
+
+class LeaderboardFilterForm(forms.Form):
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            (Period.WEEK, _("This week")),
+            (Period.MONTH, _("This month")),
+            (Period.ALL, _("All time")),
+        ],
+        required=False,
+    )
+    scope = forms.ChoiceField(
+        label=_("Who"),
+        choices=[("all", _("Everyone")), ("team", _("My team"))],
+        required=False,
+    )

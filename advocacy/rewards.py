@@ -266,13 +266,13 @@ def badge_award(
             key=f"badge:{employee_id}:{badge}:{campaign.pk if campaign else ''}",
             data=data,
         )
+    # The badge's name is worked out when shown, in the reader's language;
+    # a campaign's name is the campaign's own.
     milestone_prompt_open(
         employee=employee,
         kind=MilestonePrompt.Kind.BADGE,
         ref=f"{badge}:{campaign.pk}" if campaign else badge,
-        subject=Badge(badge).label
-        if campaign is None
-        else f"{Badge(badge).label}: {campaign.name}",
+        subject=campaign.name if campaign else "",
     )
     return award
 

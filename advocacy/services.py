@@ -165,12 +165,15 @@ def _normalised(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def caption_is_personal(*, post, network: str, caption: str, hashtag: str = "") -> bool:
+def caption_is_personal(
+    *, post, network: str, caption: str, hashtag: str = "", suggested: str | None = None
+) -> bool:
     """Whether the caption is the person's own words.
 
-    Not personal when it is the suggested caption unchanged, or nearly the
-    same (ratio ≥ 0.9) as a caption colleagues already shared for this post.
-    The disclosure hashtag is ignored on both sides.
+    Not personal when it is the suggested caption unchanged (``suggested``
+    when the post's caption was filled in for the person, as for milestones),
+    or nearly the same (ratio ≥ 0.9) as a caption colleagues already shared
+    for this post. The disclosure hashtag is ignored on both sides.
     """
     from difflib import SequenceMatcher
 
@@ -180,7 +183,9 @@ def caption_is_personal(*, post, network: str, caption: str, hashtag: str = "") 
         return _normalised(text.replace(hashtag, "") if hashtag else text)
 
     mine = words(caption)
-    if not mine or mine == words(post.caption(network)):
+    if suggested is None:
+        suggested = post.caption(network)
+    if not mine or mine == words(suggested):
         return False
     others = Share.objects.filter(post=post).values_list("caption", flat=True)[:200]
     return all(SequenceMatcher(None, mine, words(o)).ratio() < SIMILAR for o in others)
@@ -196,16 +201,54 @@ def with_disclosure(*, caption: str, hashtag: str) -> str:
     return f"{caption} {hashtag}".strip()
 
 
-def tracked_link_get(*, employee, post, network: str):
+MILESTONE_PLACEHOLDER = "{milestone}"
+
+
+def milestone_subject(*, prompt, language: str | None = None) -> str:
+    """What the person completed, as it goes into a milestone caption."""
+    from contextlib import nullcontext
+
+    from django.utils.translation import override
+
+    from .models import Badge, MilestonePrompt
+
+    with override(language) if language else nullcontext():
+        if prompt.kind == MilestonePrompt.Kind.BADGE:
+            code = prompt.ref.partition(":")[0]
+            if code in Badge.values:
+                label = str(Badge(code).label)
+                return f"{label}: {prompt.subject}" if prompt.subject else label
+        if prompt.subject:
+            return prompt.subject
+        if prompt.kind == MilestonePrompt.Kind.FIRST_MONTH:
+            return _("my first month")
+        return str(prompt.get_kind_display())
+
+
+def milestone_caption(*, post, network: str, prompt) -> str:
+    """The template's caption with ``{milestone}`` replaced by the subject."""
+    return post.caption(network).replace(
+        MILESTONE_PLACEHOLDER, milestone_subject(prompt=prompt, language=post.language)
+    )
+
+
+def tracked_link_get(*, employee, post, network: str, prompt=None):
     """The person's link for this post and network, created once.
 
     Refused unless the person may share (valid certification and opt-in) and
-    the post is live and unexpired. Concurrent first shares make one link.
+    the post is live and unexpired. A milestone template is shared only from
+    an open milestone prompt of the person's own (``prompt``), never from
+    the feed. Concurrent first shares make one link.
     """
     from django.db import IntegrityError
 
     from .models import Network, TrackedLink
-    from .selectors import advocate_status, shareable_posts
+    from .selectors import (
+        advocate_status,
+        milestone_prompt_of,
+        milestone_templates,
+        shareable_posts,
+    )
 
     if network not in Network.values:
         raise SharingRefused(_("Choose one of the networks offered."))
@@ -214,7 +257,18 @@ def tracked_link_get(*, employee, post, network: str):
         raise SharingRefused(_("Sharing needs a valid advocate certification."))
     if not status.opted_in:
         raise SharingRefused(_("Sharing needs your opt-in to advocacy."))
-    if not shareable_posts().filter(pk=post.pk).exists():
+    if post.milestone_template:
+        if (
+            prompt is None
+            or prompt.employee_id != employee.pk
+            or milestone_prompt_of(employee=employee, prompt_id=prompt.pk) is None
+        ):
+            raise SharingRefused(
+                _("Milestone posts are shared from your own milestone in the hub.")
+            )
+        if not milestone_templates().filter(pk=post.pk).exists():
+            raise SharingRefused(_("This post can no longer be shared."))
+    elif not shareable_posts().filter(pk=post.pk).exists():
         raise SharingRefused(_("This post can no longer be shared."))
     found = TrackedLink.objects.filter(
         employee=employee, post=post, network=network
@@ -231,12 +285,30 @@ def tracked_link_get(*, employee, post, network: str):
 
 
 @transaction.atomic
-def share_create(*, employee, post, network: str, caption: str, hashtag: str = ""):
-    """Record a share with its tracked link; the caption keeps the disclosure."""
-    from .models import Share
+def share_create(
+    *, employee, post, network: str, caption: str, hashtag: str = "", prompt=None
+):
+    """Record a share with its tracked link; the caption keeps the disclosure.
+
+    Sharing a milestone template uses up the person's ``prompt``: it is closed
+    in the same transaction, so the same milestone is not shared twice.
+    """
+    from django.utils import timezone
+
+    from .models import MilestonePrompt, Share
     from .stats import post_stats_publish
 
-    link = tracked_link_get(employee=employee, post=post, network=network)
+    link = tracked_link_get(
+        employee=employee, post=post, network=network, prompt=prompt
+    )
+    suggested = None
+    if post.milestone_template:
+        closed = MilestonePrompt.objects.filter(
+            pk=prompt.pk, closed_at__isnull=True
+        ).update(closed_at=timezone.now())
+        if not closed:
+            raise SharingRefused(_("You have already shared this milestone."))
+        suggested = milestone_caption(post=post, network=network, prompt=prompt)
     caption = with_disclosure(caption=caption, hashtag=hashtag)
     share = Share.objects.create(
         employee=employee,
@@ -245,7 +317,11 @@ def share_create(*, employee, post, network: str, caption: str, hashtag: str = "
         network=network,
         caption=caption,
         personalised=caption_is_personal(
-            post=post, network=network, caption=caption, hashtag=hashtag
+            post=post,
+            network=network,
+            caption=caption,
+            hashtag=hashtag,
+            suggested=suggested,
         ),
     )
     post_stats_publish(link_ids=[link.pk])
@@ -319,3 +395,31 @@ def suggestion_outcome_notify(*, post, approved: bool, ref: str = "") -> None:
         key=f"suggestion:{post.pk}:{'approved' if approved else f'rejected:{ref}'}",
         data={"post": post.pk, "title": post.title, "approved": approved},
     )
+
+
+# --- Notifications and leaderboard visibility --------------------------------------
+
+
+def notifications_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark the person's notification (or all of them) read; how many changed."""
+    from django.utils import timezone
+
+    from .models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def consent_leaderboards_set(*, employee, show: bool) -> bool:
+    """Show or hide the person on leaderboards; ``False`` if not opted in."""
+    from .models import AdvocacyConsent
+    from .rewards import leaderboard_changed
+
+    changed = AdvocacyConsent.objects.filter(
+        employee=employee, opted_in_at__isnull=False, opted_out_at__isnull=True
+    ).update(on_leaderboards=show)
+    if changed:
+        leaderboard_changed()
+    return bool(changed)

@@ -12,6 +12,11 @@ def navigation(request: HttpRequest) -> dict:
         return {}
     employee = getattr(user, "employee", None)
     is_manager = employee is not None and employee.reports.exists()
+    unread = None
+    if employee is not None:
+        from advocacy.selectors import notifications_unread_count
+
+        unread = notifications_unread_count(user=user)
     return {
         "current_employee": employee,
         "nav_can_admin": user.has_perm("wagtailadmin.access_admin"),
@@ -19,6 +24,8 @@ def navigation(request: HttpRequest) -> dict:
         # Managers and buddies get tasks from the onboarding of their people.
         "nav_has_todo": is_manager
         or (employee is not None and employee.buddies.exists()),
+        # Unread notifications (one count); ``None`` hides the link.
+        "nav_unread": unread,
         "nav_roles": [
             roles.ROLE_LABELS[g.name]
             for g in user.groups.all()
