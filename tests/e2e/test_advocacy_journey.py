@@ -53,6 +53,10 @@ def test_approved_post_appears_live_and_is_shared_with_a_tracked_link(
     hub.goto(url + "/hub/")
     expect(hub.get_by_text("No approved posts yet.")).to_be_visible()
     expect(hub.locator("#hub-live[data-connected]")).to_have_count(1)
+    # The same person has the hub open in a second tab too.
+    second_tab = hub.context.new_page()
+    second_tab.goto(url + "/hub/")
+    expect(second_tab.locator("#hub-live[data-connected]")).to_have_count(1)
 
     admin = new_page()
     admin.goto(url + "/admin/")
@@ -63,6 +67,8 @@ def test_approved_post_appears_live_and_is_shared_with_a_tracked_link(
 
     card = hub.locator(f"#post-{post.pk}")
     expect(card).to_contain_text("Abrimos en Sevilla")  # no reload
+    expect(second_tab.locator(f"#post-{post.pk}")).to_contain_text("Abrimos")
+    second_tab.close()
 
     # Share on LinkedIn in her own words: the composer opens with the link.
     card.get_by_role("link", name="Share").click()
@@ -87,3 +93,14 @@ def test_approved_post_appears_live_and_is_shared_with_a_tracked_link(
         # With Redis, clicks wait in the stream for the drain process.
         live_asgi_server.call(call_command, "advocacy_drain_clicks", "--once")
     expect(counter).to_have_text("1", timeout=10_000)
+    # Her first share earned a badge; her link's first click is news too,
+    # and the unread count in the navigation follows without a reload.
+    unread = hub.locator("#nav-unread-count")
+    expect(unread).to_have_text("2")
+    hub.locator("#nav-notifications").click()
+    expect(
+        hub.get_by_role("link", name="You earned the badge “First share”")
+    ).to_be_visible()
+    expect(
+        hub.get_by_role("link", name="Your link on LinkedIn", exact=False)
+    ).to_contain_text("got its first click")
