@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from advocacy.demo import advocacy_demo_seed
 from identity.demo import identity_demo_seed
 from onboarding.demo import onboarding_demo_seed
 from people.demo import DEMO_PASSWORD, demo_seed
@@ -13,6 +14,7 @@ class Command(BaseCommand):
         sign_ins = demo_seed()
         identity_demo_seed()
         onboarding_demo_seed()
+        advocacy_demo_seed()
         self.stdout.write(self.style.SUCCESS("Demo organisation ready: Grupo Brisa."))
         if not getattr(settings, "SHOW_DEMO_PASSWORDS", False):
             return
