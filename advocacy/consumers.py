@@ -4,6 +4,10 @@ Each signed-in person listens on their own group, the hub's group (the feed)
 and, for managers, their line's group. Every event carries an id; a browser
 that reconnects passes the last id it saw (``?last=<id>``) and first receives
 what it missed, from the stored events, before anything new.
+
+Sockets have no channel-layer channel of their own: the process's relay
+(``advocacy.fanout``) listens on the layer once for all of them and hands each
+socket the frames of its groups.
 """
 
 from __future__ import annotations
@@ -14,12 +18,16 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from . import fanout
 from .services import (
     HUB_GROUP,
     hub_events_missed,
     manager_group_name,
     person_group_name,
 )
+
+# Not a configured channel layer: Channels then opens no channel for the socket.
+NO_CHANNEL_LAYER = "advocacy.hub.no-channel"
 
 
 @database_sync_to_async
@@ -45,6 +53,23 @@ def _last_seen(scope) -> int | None:
 
 
 class HubConsumer(AsyncJsonWebsocketConsumer):
+    channel_layer_alias = NO_CHANNEL_LAYER
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups_joined: list[str] = []
+        self._relay: fanout.Relay | None = None
+        # Live frames wait here until the socket is accepted and has replayed.
+        self._held: list[str] | None = []
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Also when the server cancels the socket without a disconnect.
+            if self._relay is not None:
+                self._relay.leave(self)
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
@@ -59,26 +84,25 @@ class HubConsumer(AsyncJsonWebsocketConsumer):
             self.groups_joined.append(manager_group_name(employee_id=employee_id))
         # Join first, then replay: an event raised in between may arrive twice
         # (the browser drops ids it has seen) but is never lost.
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        self._relay = fanout.relay()
+        await self._relay.join(self, self.groups_joined)
         await self.accept()
         last = _last_seen(self.scope)
         if last is not None:
             for missed in await _missed(self.groups_joined, last):
                 await self.send_json(missed)
+        while self._held:
+            frames, self._held = self._held, []
+            for frame in frames:
+                await self.send(text_data=frame)
+        self._held = None
 
-    async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+    async def send_frame(self, frame: str) -> None:
+        """From the relay: one event, already encoded."""
+        if self._held is not None:
+            self._held.append(frame)
+        else:
+            await self.send(text_data=frame)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        """The hub only pushes; anything sent to it is ignored."""
-
-    async def advocacy_event(self, event: dict[str, Any]) -> None:
-        await self.send_json(
-            {
-                "id": event.get("id"),
-                "event": event["event"],
-                "data": event.get("data", {}),
-            }
-        )
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        """The hub only pushes; anything sent to it is ignored, unread."""

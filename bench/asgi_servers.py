@@ -447,6 +447,7 @@ async def ws_fanout(
                     group,
                     {
                         "type": "advocacy.event",
+                        "group": group,
                         "event": "bench",
                         "data": {"i": i, "t": time.time()},
                     },

@@ -133,17 +133,24 @@ if REDIS_URL:
             "KEY_PREFIX": "cimientos",
         }
     }
+    # Hub sockets share one channel per process (advocacy.fanout), so the
+    # layer carries one copy of an event per process, not one per socket.
+    # channels_redis drops messages past `capacity` per channel (default 100)
+    # without telling the sender; that one channel takes every group's burst.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # channels_redis drops messages past `capacity` per channel (default
-            # 100) without telling the sender; a burst to a busy hub is bigger.
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "cimientos", "capacity": 1000},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 1000},
+        }
+    }
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -9,7 +9,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
-from advocacy.services import person_event_publish
+from advocacy.services import HUB_GROUP, group_event_publish, person_event_publish
 from config.asgi import application
 from tests.factories import EmployeeFactory
 
@@ -17,17 +17,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = (b"origin", b"http://testserver")
 
+REDIS = {
+    "hosts": [os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2"],
+    # A prefix per test run keeps parallel runs apart on a shared Redis.
+    "prefix": f"cimientos-test-{uuid.uuid4().hex[:8]}",
+}
 LAYERS = {
     "in_memory": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
-    "redis": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {
-            "hosts": [
-                os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2",
-            ],
-            # A prefix per test run keeps parallel runs apart on a shared Redis.
-            "prefix": f"cimientos-test-{uuid.uuid4().hex[:8]}",
-        },
+    "redis": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": REDIS},
+    "redis_pubsub": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": REDIS,
     },
 }
 
@@ -127,3 +127,23 @@ async def test_a_reconnecting_browser_gets_exactly_what_it_missed(layer):
     live = await again.receive_json_from(timeout=5)
     assert live["data"] == {"n": 4} and live["id"] > replayed[1]["id"]
     await again.disconnect()
+
+
+async def test_one_broadcast_reaches_every_open_socket_once(layer):
+    people = [await _signed_in_cookie() for _ in range(3)]
+    sockets = []
+    for _user_id, cookie in people + people[:1]:  # the first person twice
+        socket = WebsocketCommunicator(
+            application, "/ws/hub/", headers=[ORIGIN, (b"cookie", cookie)]
+        )
+        assert (await socket.connect())[0]
+        sockets.append(socket)
+    await sync_to_async(group_event_publish)(
+        groups=[HUB_GROUP], event="post.published", data={"post": 7}
+    )
+    for socket in sockets:
+        message = await socket.receive_json_from(timeout=5)
+        assert message["event"] == "post.published" and message["data"] == {"post": 7}
+        assert await socket.receive_nothing(timeout=0.2)
+    for socket in sockets:
+        await socket.disconnect()
