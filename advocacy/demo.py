@@ -1494,13 +1494,22 @@ def _campaigns_ensure(*, today: date, topics) -> dict[str, Campaign]:
     return campaigns
 
 
-@transaction.atomic
 def advocacy_demo_seed() -> None:
     """Grupo Brisa's posts, campaigns, advocates and 60 days of reach; safe to
-    repeat."""
+    repeat.
+
+    The hub events the seed raises are stored when its transaction commits;
+    they are dropped then, so the demo's hub starts with a clean log.
+    """
+    last_event = HubEvent.objects.aggregate(top=Max("pk"))["top"] or 0
+    _seed()
+    HubEvent.objects.filter(pk__gt=last_event).delete()
+
+
+@transaction.atomic
+def _seed() -> None:
     now = timezone.now()
     today = timezone.localdate(now)
-    last_event = HubEvent.objects.aggregate(top=Max("pk"))["top"] or 0
     advocacy_workflow_ensure()
     people = _demo_people()
 
@@ -1517,4 +1526,3 @@ def advocacy_demo_seed() -> None:
     advocates = _advocates_ensure(now=now, people=people)
     if advocates and not Share.objects.filter(post__in=posts).exists():
         _activity_create(advocates=advocates, posts=posts, campaigns=campaigns, now=now)
-    HubEvent.objects.filter(pk__gt=last_event).delete()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -25,37 +27,71 @@ REPLAY_WINDOW = timedelta(hours=24)
 REPLAY_LIMIT = 500
 
 
+# One key for every process: PostgreSQL advisory locks are per database.
+PUBLISH_LOCK_KEY = 0x43494D48  # "CIMH"
+_publish_lock = threading.Lock()
+
+
+@contextmanager
+def _publishing_in_order():
+    """One publisher at a time, across processes on PostgreSQL.
+
+    An event's id is taken and its copy sent to listeners before the next
+    publisher starts, so every listener receives ids in increasing order: a
+    browser that remembers the highest id it saw misses nothing by asking
+    for what came after it. (SQLite runs one web process.)
+    """
+    from django.db import connection
+
+    with _publish_lock:
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [PUBLISH_LOCK_KEY])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [PUBLISH_LOCK_KEY])
+
+
 def group_event_publish(*, groups: list[str], event: str, data: dict[str, Any]) -> None:
     """Send ``event`` to everyone listening on ``groups``, after commit.
 
-    Each group's copy is stored first, in the caller's transaction, so its id
-    orders it and a browser that reconnects can ask for what it missed; work
-    that rolls back leaves no event. Publishing after commit means a listener
+    Nothing happens unless the caller's work commits: then each group's copy
+    is stored (its id orders it, and a browser that reconnects asks for what
+    it missed) and sent, in order with every other publisher. A listener
     that reacts by reading the database sees the change that caused it.
     """
     from .models import HubEvent
 
     if not groups:
         return
-    stored = [HubEvent.objects.create(group=g, event=event, data=data) for g in groups]
 
-    def send() -> None:
+    def store_and_send() -> None:
         layer = get_channel_layer()
-        for row in stored:
-            # Each process listens on all its groups through one channel
-            # (advocacy.fanout), so the message names the group it is for.
-            async_to_sync(layer.group_send)(
-                row.group,
-                {
-                    "type": "advocacy.event",
-                    "group": row.group,
-                    "id": row.pk,
-                    "event": event,
-                    "data": data,
-                },
-            )
+        with _publishing_in_order():
+            with transaction.atomic():
+                stored = [
+                    HubEvent.objects.create(group=g, event=event, data=data)
+                    for g in groups
+                ]
+            for row in stored:
+                # Each process listens on all its groups through one channel
+                # (advocacy.fanout), so the message names the group it is for.
+                async_to_sync(layer.group_send)(
+                    row.group,
+                    {
+                        "type": "advocacy.event",
+                        "group": row.group,
+                        "id": row.pk,
+                        "event": event,
+                        "data": data,
+                    },
+                )
 
-    transaction.on_commit(send)
+    transaction.on_commit(store_and_send)
 
 
 def hub_events_missed(*, groups: list[str], after: int) -> list:

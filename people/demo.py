@@ -508,4 +508,14 @@ def demo_seed(*, today: date | None = None) -> list[DemoSignIn]:
     for role, key in by_role.items():
         person = next(p for p in people if p.key == key)
         sign_ins.append(DemoSignIn(role=role, email=_email(person), name=person.name))
+    # Also an employee who is a certified, opted-in advocate (see
+    # advocacy/demo.py), to see the hub, points and notifications at work.
+    advocate = next(p for p in people if p.key == "staff26")
+    sign_ins.append(
+        DemoSignIn(
+            role=f"{roles.EMPLOYEE} (advocate)",
+            email=_email(advocate),
+            name=advocate.name,
+        )
+    )
     return sign_ins

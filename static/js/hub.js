@@ -9,6 +9,8 @@
   const status = document.getElementById("hub-status");
   const cardUrl = (id) => live.dataset.cardUrl.replace("/0/", `/${id}/`);
   const notificationUrl = (id) => live.dataset.notificationUrl.replace("/0/", `/${id}/`);
+  // Events reach every socket in id order, so the highest id seen says
+  // everything: what came after it is what was missed.
   let lastId = Number(live.dataset.lastEvent || 0);
   let delay = 1000;
 

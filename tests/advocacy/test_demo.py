@@ -139,7 +139,7 @@ def test_the_hub_has_approved_posts_campaigns_and_milestone_templates(seeded):
 
 def test_certified_sign_ins_share_and_boards_show_only_who_agreed(seeded):
     sign_ins = {s.role: s.email for s in demo_seed()}
-    for role in (roles.COMMS_APPROVER, roles.HR_EDITOR):
+    for role in (roles.COMMS_APPROVER, roles.HR_EDITOR, f"{roles.EMPLOYEE} (advocate)"):
         advocate = Employee.objects.get(user__email=sign_ins[role])
         assert advocate_status(employee=advocate).can_share, role
         assert advocate.shares.count() >= 10

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from advocacy.models import BrandPost, HubEvent, Notification
 from advocacy.services import consent_opt_in, notification_send
@@ -10,7 +11,8 @@ from tests.factories import EmployeeFactory
 
 from .test_sharing import POST_FORM, _certify
 
-pytestmark = pytest.mark.django_db
+# Events are stored when the work that raised them commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_publishing_and_unpublishing_a_post_raise_feed_events(client):
@@ -82,3 +84,39 @@ def test_counters_count_shares_and_clicks_but_not_previews(client):
     client.force_login(alba.user)
     html = client.get("/hub/").content.decode()
     assert 'data-stat="shares">1<' in html and 'data-stat="clicks">2<' in html
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="SQLite runs one writing transaction at a time: commit order is id order",
+)
+def test_event_ids_follow_commit_order_so_listeners_get_them_in_order():
+    """A long transaction that raised an event first does not hold back a low id:
+    ids are taken when work commits, so what a browser receives always goes up
+    and "everything after the last id I saw" is exactly what it missed."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from advocacy.services import group_event_publish
+
+    raised, release = threading.Event(), threading.Event()
+
+    def long_work() -> None:
+        try:
+            with transaction.atomic():
+                group_event_publish(groups=["hub"], event="test.long", data={})
+                raised.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=long_work)
+    worker.start()
+    assert raised.wait(10)
+    group_event_publish(groups=["hub"], event="test.quick", data={})
+    release.set()
+    worker.join(10)
+    quick = HubEvent.objects.get(event="test.quick")
+    late = HubEvent.objects.get(event="test.long")
+    assert quick.pk < late.pk

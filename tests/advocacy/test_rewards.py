@@ -153,6 +153,7 @@ def test_previews_earn_nothing(advocate):
     assert not Notification.objects.filter(kind="click_milestone").exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_click_milestones_are_told_once_to_the_link_owner_only(advocate):
     colleague = _advocate("Carmen Compañera")
     post = _post()
@@ -220,6 +221,7 @@ def _campaign(goal: str, target: int) -> Campaign:
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_campaign_progress_is_sent_live_and_the_goal_rewards_its_sharers(advocate):
     campaign = _campaign(Campaign.Goal.SHARES, target=2)
     colleague = _advocate("Carmen Compañera")
