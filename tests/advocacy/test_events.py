@@ -120,3 +120,36 @@ def test_event_ids_follow_commit_order_so_listeners_get_them_in_order():
     quick = HubEvent.objects.get(event="test.quick")
     late = HubEvent.objects.get(event="test.long")
     assert quick.pk < late.pk
+
+
+def test_scheduled_go_live_and_expiry_raise_feed_events():
+    """Wagtail's scheduler (``publish_scheduled``) publishes and expires posts:
+    open hubs hear of both."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from advocacy.selectors import shareable_posts
+
+    soon = BrandPost.objects.create(**{**POST_FORM, "live": False})
+    soon.go_live_at = timezone.now() - timedelta(minutes=1)
+    soon.save_revision(approved_go_live_at=soon.go_live_at)
+    ending = BrandPost.objects.create(
+        **{
+            **POST_FORM,
+            "title": "Fin de temporada",
+            "url": "https://brisa.example/fin",
+            "live": True,
+            "expire_at": timezone.now() - timedelta(minutes=1),
+        }
+    )
+
+    call_command("publish_scheduled")
+
+    soon.refresh_from_db()
+    assert soon.live and soon in shareable_posts()
+    published = HubEvent.objects.get(event="post.published")
+    assert published.data["post"] == soon.pk
+    expired = HubEvent.objects.get(event="post.expired")
+    assert expired.data == {"post": ending.pk}
