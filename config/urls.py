@@ -32,6 +32,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("onboarding/", include("onboarding.urls")),
     path("hub/", include("advocacy.urls")),
+    path("insights/", include("insights.urls")),
     path("", include("identity.urls")),
 ]
 
