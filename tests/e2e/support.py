@@ -107,7 +107,14 @@ class LiveServer:
     def ws_url(self) -> str:
         return f"ws://{HOST}:{self.port}"
 
-    def call(self, func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    def call(
+        self,
+        func: Callable[..., Any],
+        /,
+        *args: Any,
+        call_timeout: float = 10,
+        **kwargs: Any,
+    ) -> Any:
         """Run ``func`` in a worker thread of the server, as a view would run.
 
         Publishing an event needs this. In the test's thread ``async_to_sync``
@@ -126,7 +133,7 @@ class LiveServer:
 
         coroutine = sync_to_async(run, thread_sensitive=False)()
         future = asyncio.run_coroutine_threadsafe(coroutine, reactor._asyncioEventloop)
-        return future.result(timeout=10)
+        return future.result(timeout=call_timeout)
 
 
 def totp_code(secret: str) -> str:

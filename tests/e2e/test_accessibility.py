@@ -143,3 +143,45 @@ def test_onboarding_pages_have_no_serious_accessibility_problems(
             if found:
                 problems[url] = found
     assert problems == {}
+
+
+def test_hub_pages_have_no_serious_accessibility_problems(live_asgi_server, new_page):
+    """The demo's active advocate, with posts, campaigns, points and badges."""
+    from people.demo import DEMO_PASSWORD
+
+    seeded = live_asgi_server.call(_demo_with_advocacy, call_timeout=240)
+    sign_ins = {s.role: s for s in seeded}
+    page = new_page(locale="es-ES")
+    page.goto(SIGN_IN)
+    page.locator("input[name=login]").fill(sign_ins["Employee (advocate)"].email)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url(live_asgi_server.url + "/")
+    problems = {}
+    for url in [
+        "/hub/",
+        "/hub/leaderboard/",
+        "/hub/notifications/",
+        "/hub/suggest/",
+        "/hub/consent/",
+        "/insights/me/",
+    ]:
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        found = serious_violations(page)
+        if found:
+            problems[url] = found
+    assert problems == {}
+
+
+def _demo_with_advocacy():
+    from advocacy.demo import advocacy_demo_seed
+    from identity.demo import identity_demo_seed
+    from onboarding.demo import onboarding_demo_seed
+    from people.demo import demo_seed
+
+    sign_ins = demo_seed()
+    identity_demo_seed()
+    onboarding_demo_seed()
+    advocacy_demo_seed()
+    return sign_ins
