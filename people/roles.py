@@ -61,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "onboarding.add_enrolment",
         "onboarding.change_enrolment",
         "onboarding.view_certificate",
+        "insights.view_reports",
         # HR drafts brand posts; only Communications approves them.
         "advocacy.add_brandpost",
         "advocacy.change_brandpost",
