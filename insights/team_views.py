@@ -28,6 +28,7 @@ from people.selectors import employee_is_manager
 
 from . import team
 from .team import TeamFilters, TeamRow
+from .team_advocacy import team_advocacy, team_pulse
 
 COLUMNS = [
     ("name", gettext_lazy("Name")),
@@ -118,6 +119,8 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "columns": _columns(filters),
             "export_query": _query(filters),
+            "advocacy": team_advocacy(manager=manager),
+            "pulse": team_pulse(manager=manager),
         },
     )
 

@@ -1,0 +1,251 @@
+"""Reads for the manager dashboard: the advocacy and pulse of a manager's line.
+
+Advocacy totals cover the whole reporting line (``team.team_line``): a number
+for the team tells nobody what one person did. Individual rows are different:
+a person appears by name only while their consent is active and they chose
+``visible_to_manager``. Everything is a handful of aggregate queries, the same
+number for a line of five as for five hundred.
+
+Pulse answers carry no person at all, so they are read at the only grain kept
+for anonymity: the department, and only for groups of five answers or more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from advocacy.models import Click, Share
+from onboarding.models import Certificate, ModulePage, PulseResponse
+from onboarding.selectors import PulseSummary, employee_zone, pulse_summary
+from people.models import Employee
+
+from .team import team_line
+
+TREND_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class AdvocacyTotals:
+    advocates: int = 0
+    active_this_month: int = 0
+    shares: int = 0
+    personalised: int = 0
+    clicks: int = 0
+    unique_clicks: int = 0
+
+    @property
+    def personalised_rate(self) -> int | None:
+        """Shares written in the person's own words, in %; None without shares."""
+        if not self.shares:
+            return None
+        return round(100 * self.personalised / self.shares)
+
+    @property
+    def clicks_per_share(self) -> float | None:
+        if not self.shares:
+            return None
+        return round(self.clicks / self.shares, 2)
+
+
+@dataclass(frozen=True)
+class AdvocacyWeek:
+    start: dt.date  # the Monday of the ISO week
+    shares: int = 0
+    clicks: int = 0
+
+    @property
+    def label(self) -> str:
+        year, week, _day = self.start.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class AdvocatePerson:
+    employee_id: int
+    name: str
+    shares: int = 0
+    personalised: int = 0
+    clicks: int = 0
+
+
+@dataclass(frozen=True)
+class TeamAdvocacy:
+    totals: AdvocacyTotals
+    weeks: list[AdvocacyWeek] = field(default_factory=list)
+    people: list[AdvocatePerson] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TeamPulse:
+    summary: PulseSummary
+    questions: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def enough(self) -> bool:
+        return self.summary.enough
+
+
+def _consent_active(row: dict) -> bool:
+    return (
+        row["advocacy_consent__opted_in_at"] is not None
+        and row["advocacy_consent__opted_out_at"] is None
+    )
+
+
+def _weeks(
+    *, monday: dt.date, shares: dict[dt.date, int], clicks: dict[dt.date, int]
+) -> list[AdvocacyWeek]:
+    """The last ``TREND_WEEKS`` ISO weeks, oldest first, empty weeks as zeros."""
+    starts = [monday - dt.timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
+    return [
+        AdvocacyWeek(start=s, shares=shares.get(s, 0), clicks=clicks.get(s, 0))
+        for s in starts
+    ]
+
+
+def _by_week(rows, *, zone) -> dict[dt.date, int]:
+    return {timezone.localtime(r["week"], zone).date(): r["n"] for r in rows}
+
+
+def team_advocacy(*, manager: Employee, now: dt.datetime | None = None) -> TeamAdvocacy:
+    """Totals and the weekly trend of the line; named rows only with consent.
+
+    "This month" and the weeks are counted in the manager's time zone: the
+    month starts on the 1st at midnight where they read the dashboard.
+    "Active advocates this month" are the people of the line who shared at
+    least once since then (sharing required certification and consent when
+    they did it).
+    """
+    now = now or timezone.now()
+    zone = employee_zone(manager)
+    local = timezone.localtime(now, zone)
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    first_monday = monday - dt.timedelta(weeks=TREND_WEEKS - 1)
+    trend_start = dt.datetime.combine(first_monday, dt.time.min, tzinfo=zone)
+
+    people = list(
+        team_line(manager=manager)
+        .order_by("full_name", "pk")
+        .values(
+            "pk",
+            "full_name",
+            "advocacy_consent__opted_in_at",
+            "advocacy_consent__opted_out_at",
+            "advocacy_consent__visible_to_manager",
+        )
+    )
+    if not people:
+        return TeamAdvocacy(
+            totals=AdvocacyTotals(),
+            weeks=_weeks(monday=monday, shares={}, clicks={}),
+        )
+    ids = [p["pk"] for p in people]
+
+    certified = set(
+        Certificate.objects.filter(
+            enrolment__employee_id__in=ids, advocate=True, expires_at__gt=now
+        )
+        .values_list("enrolment__employee_id", flat=True)
+        .distinct()
+    )
+    shares = {
+        row["employee_id"]: row
+        for row in Share.objects.filter(employee_id__in=ids)
+        .values("employee_id")
+        .annotate(
+            n=Count("id"),
+            personalised=Count("id", filter=Q(personalised=True)),
+            this_month=Count("id", filter=Q(created_at__gte=month_start)),
+        )
+        .order_by()
+    }
+    real_clicks = Click.objects.filter(link__employee_id__in=ids, preview=False)
+    clicks = dict(
+        real_clicks.values("link__employee_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("link__employee_id", "n")
+    )
+    unique_clicks = real_clicks.values("link_id", "day", "visitor").distinct().count()
+    share_weeks = _by_week(
+        Share.objects.filter(employee_id__in=ids, created_at__gte=trend_start)
+        .annotate(week=TruncWeek("created_at", tzinfo=zone))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by(),
+        zone=zone,
+    )
+    click_weeks = _by_week(
+        real_clicks.filter(at__gte=trend_start)
+        .annotate(week=TruncWeek("at", tzinfo=zone))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by(),
+        zone=zone,
+    )
+
+    def shared(pk: int, key: str) -> int:
+        return shares[pk][key] if pk in shares else 0
+
+    totals = AdvocacyTotals(
+        advocates=sum(1 for p in people if _consent_active(p) and p["pk"] in certified),
+        active_this_month=sum(1 for p in people if shared(p["pk"], "this_month")),
+        shares=sum(shared(p["pk"], "n") for p in people),
+        personalised=sum(shared(p["pk"], "personalised") for p in people),
+        clicks=sum(clicks.values()),
+        unique_clicks=unique_clicks,
+    )
+    rows = [
+        AdvocatePerson(
+            employee_id=p["pk"],
+            name=p["full_name"],
+            shares=shared(p["pk"], "n"),
+            personalised=shared(p["pk"], "personalised"),
+            clicks=clicks.get(p["pk"], 0),
+        )
+        for p in people
+        if _consent_active(p) and p["advocacy_consent__visible_to_manager"]
+    ]
+    return TeamAdvocacy(
+        totals=totals,
+        weeks=_weeks(monday=monday, shares=share_weeks, clicks=click_weeks),
+        people=rows,
+    )
+
+
+def team_pulse(*, manager: Employee) -> TeamPulse:
+    """Pulse averages and eNPS for the departments of the manager's line.
+
+    Pulse answers are anonymous: they keep no link to a person, only the
+    module, path, month and department. The department is the only grain kept
+    for anonymity, so this is department-level: it pools every answer given in
+    the departments where people of the line work (which may include people
+    outside the line), and it never shows an individual's answer.
+    ``pulse_summary`` returns nothing below five answers, and then the
+    dashboard says there are not enough answers to keep them anonymous.
+    """
+    departments = (
+        team_line(manager=manager)
+        .filter(department__isnull=False)
+        .values("department_id")
+    )
+    responses = PulseResponse.objects.filter(department_id__in=departments)
+    summary = pulse_summary(responses=responses)
+    if not summary.enough:
+        return TeamPulse(summary=summary)
+    labels: dict[str, str] = {}
+    for module in ModulePage.objects.filter(pk__in=responses.values("module_id")):
+        for block in module.pulse_questions:
+            labels.setdefault(str(block.id), str(block.value.get("question", "")))
+    questions = [
+        (labels.get(key, ""), average)
+        for key, average in (summary.averages or {}).items()
+        if key in labels
+    ]
+    return TeamPulse(summary=summary, questions=questions)

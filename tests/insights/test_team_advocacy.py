@@ -1,0 +1,247 @@
+"""The manager dashboard's advocacy and pulse: team totals, consent, anonymity."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from advocacy.models import Click, Share, TrackedLink
+from advocacy.services import consent_opt_in, consent_opt_out
+from identity.models import HomePage
+from insights.team_advocacy import TREND_WEEKS, team_advocacy, team_pulse
+from onboarding.models import ModulePage, PathIndexPage, PathPage, PulseResponse
+from tests.advocacy.test_sharing import _certify, _post
+from tests.factories import DepartmentFactory, EmployeeFactory
+from tests.onboarding.conftest import publish
+
+pytestmark = pytest.mark.django_db
+
+TEAM = "/insights/team/"
+NOT_ENOUGH = "Not enough answers to keep them anonymous."
+ONLY_AGREED = "Only people who agreed to show their advocacy to their manager"
+
+
+def _share(employee, post, *, network="linkedin", personalised=False, at=None):
+    link, _ = TrackedLink.objects.get_or_create(
+        employee=employee, post=post, network=network
+    )
+    share = Share.objects.create(
+        employee=employee,
+        post=post,
+        link=link,
+        network=network,
+        caption="Ya abrimos en Sevilla.",
+        personalised=personalised,
+    )
+    if at is not None:
+        Share.objects.filter(pk=share.pk).update(created_at=at)
+    return link
+
+
+def _click(link, visitor: str, *, at=None, preview: bool = False) -> None:
+    at = at or timezone.now()
+    Click.objects.create(
+        link=link,
+        at=at,
+        day=at.astimezone(dt.UTC).date(),
+        network=link.network,
+        visitor=visitor,
+        preview=preview,
+    )
+
+
+def _advocate(manager, name: str, *, visible: bool, **fields):
+    person = EmployeeFactory(full_name=name, manager=manager, **fields)
+    _certify(person)
+    consent_opt_in(employee=person, visible_to_manager=visible)
+    return person
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@pytest.fixture
+def line(db):
+    """Mara manages Ana (visible), Bruno (hidden), Carla (no consent) and Dani
+    (opted out); Olga reports to someone else."""
+    mara = EmployeeFactory(full_name="Mara Manager", timezone="UTC")
+    post = _post()
+    now = timezone.now()
+    long_ago = now - dt.timedelta(days=40)
+
+    ana = _advocate(mara, "Ana Visible", visible=True)
+    ana_link = _share(ana, post, personalised=True)
+    _share(ana, post)  # the same link again, not personalised
+    _share(ana, post, network="x", at=long_ago)
+    _click(ana_link, "visitor-1")
+    _click(ana_link, "visitor-1")  # a repeat visitor, same day
+    _click(ana_link, "visitor-2")
+    _click(ana_link, "visitor-3", preview=True)  # a link preview, not a person
+
+    bruno = _advocate(mara, "Bruno Hidden", visible=False)
+    bruno_link = _share(bruno, post, personalised=True)
+    _click(bruno_link, "visitor-1")
+
+    EmployeeFactory(full_name="Carla Notyet", manager=mara)
+
+    dani = _advocate(mara, "Dani Optedout", visible=True)
+    _share(dani, post, at=long_ago)
+    consent_opt_out(employee=dani)
+
+    other = EmployeeFactory(full_name="Otto Othermanager")
+    olga = _advocate(other, "Olga Outside", visible=True)
+    olga_link = _share(olga, post, personalised=True)
+    for n in range(4):
+        _click(olga_link, f"outside-{n}")
+    return {"mara": mara, "ana": ana, "bruno": bruno, "now": now, "ago": long_ago}
+
+
+def test_team_totals_match_the_line_and_ignore_previews_and_repeats(line):
+    advocacy = team_advocacy(manager=line["mara"], now=line["now"])
+    totals = advocacy.totals
+
+    assert totals.advocates == 2  # Ana and Bruno; Carla never, Dani opted out
+    assert totals.active_this_month == 2
+    assert totals.shares == 5  # Ana 3, Bruno 1, Dani 1; Olga is outside
+    assert totals.personalised == 2
+    assert totals.personalised_rate == 40
+    assert totals.clicks == 4  # the preview is not a click
+    assert totals.unique_clicks == 3  # visitor-1 twice on Ana's link counts once
+    assert totals.clicks_per_share == 0.8
+
+
+def test_the_weekly_trend_covers_eight_iso_weeks_with_empty_ones(line):
+    weeks = team_advocacy(manager=line["mara"], now=line["now"]).weeks
+
+    assert len(weeks) == TREND_WEEKS
+    this_week = _monday(line["now"].astimezone(dt.UTC).date())
+    assert weeks[-1].start == this_week
+    assert (weeks[-1].shares, weeks[-1].clicks) == (3, 4)
+    old = {w.start: w for w in weeks}[_monday(line["ago"].astimezone(dt.UTC).date())]
+    assert (old.shares, old.clicks) == (2, 0)
+    assert sum(w.shares for w in weeks) == 5
+    assert [w.start for w in weeks] == [
+        this_week - dt.timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)
+    ]
+
+
+def test_only_people_who_agreed_have_a_row(client, line):
+    advocacy = team_advocacy(manager=line["mara"], now=line["now"])
+    assert [(p.name, p.shares, p.personalised, p.clicks) for p in advocacy.people] == [
+        ("Ana Visible", 3, 1, 3)
+    ]
+
+    client.force_login(line["mara"].user)
+    html = client.get(TEAM).content.decode()
+    section = html.split("data-advocacy>", 1)[1].split("data-pulse>", 1)[0]
+    assert "Advocacy in your team" in section
+    assert "Ana Visible" in section
+    assert ONLY_AGREED in section
+    for hidden in ("Bruno Hidden", "Dani Optedout", "Carla Notyet", "Olga Outside"):
+        assert hidden not in section
+    assert 'data-stat="shares">5<' in section
+    assert 'data-stat="unique-clicks">3<' in section
+    assert 'data-stat="personalised">40%<' in section
+
+
+def test_no_rows_and_no_note_when_nobody_agreed(client):
+    mara = EmployeeFactory(full_name="Mara Manager", timezone="UTC")
+    _advocate(mara, "Bruno Hidden", visible=False)
+
+    client.force_login(mara.user)
+    html = client.get(TEAM).content.decode()
+    section = html.split("data-advocacy>", 1)[1].split("data-pulse>", 1)[0]
+    assert 'data-stat="advocates">1<' in section
+    assert ONLY_AGREED not in section and "Bruno Hidden" not in section
+
+
+@pytest.fixture
+def pulse_module(db) -> ModulePage:
+    home = HomePage.objects.get(locale__language_code="es")
+    index = publish(home, PathIndexPage(title="Itinerarios", slug="itinerarios"))
+    path = publish(index, PathPage(title="Bienvenida", slug="bienvenida"))
+    return publish(
+        path,
+        ModulePage(
+            title="Pulse day 30",
+            slug="pulse-day-30",
+            pulse_questions=[("scale", {"question": "I feel welcome here"})],
+            pulse_enps=True,
+        ),
+    )
+
+
+def _answer(module: ModulePage, department, *, score: int, enps: int) -> None:
+    question = module.pulse_questions[0].id
+    PulseResponse.objects.create(
+        module=module,
+        path=module.get_parent().specific,
+        department=department,
+        month=timezone.localdate().replace(day=1),
+        scores={question: score, "enps": enps},
+    )
+
+
+def test_pulse_is_hidden_below_five_answers_in_the_lines_departments(
+    client, pulse_module
+):
+    kitchen = DepartmentFactory(name="Kitchen")
+    elsewhere = DepartmentFactory(name="Front desk")
+    mara = EmployeeFactory(full_name="Mara Manager", department=kitchen)
+    EmployeeFactory(manager=mara, department=kitchen)
+    for _ in range(4):
+        _answer(pulse_module, kitchen, score=4, enps=9)
+    for _ in range(3):  # another department's answers never fill the group
+        _answer(pulse_module, elsewhere, score=1, enps=0)
+
+    pulse = team_pulse(manager=mara)
+    assert not pulse.enough and pulse.summary.enps is None and not pulse.questions
+    client.force_login(mara.user)
+    html = client.get(TEAM).content.decode()
+    section = html.split("data-pulse>", 1)[1]
+    assert NOT_ENOUGH in section
+    assert "I feel welcome here" not in section
+
+    _answer(pulse_module, kitchen, score=2, enps=3)
+    pulse = team_pulse(manager=mara)
+    assert pulse.enough and pulse.summary.answers == 5
+    assert pulse.questions == [("I feel welcome here", 3.6)]
+    assert pulse.summary.enps == 60  # four promoters, one detractor
+    section = client.get(TEAM).content.decode().split("data-pulse>", 1)[1]
+    assert NOT_ENOUGH not in section
+    assert "I feel welcome here" in section
+    assert 'data-stat="enps">60<' in section
+
+
+def _line_of(size: int, post):
+    manager = EmployeeFactory(timezone="UTC", department=DepartmentFactory())
+    for n in range(size):
+        person = _advocate(
+            manager,
+            f"Person {size}-{n}",
+            visible=True,
+            department=manager.department,
+        )
+        link = _share(person, post, personalised=n % 2 == 0)
+        _click(link, f"visitor-{n}")
+    return manager
+
+
+def test_the_query_count_does_not_grow_with_the_line():
+    post = _post()
+    small, big = _line_of(5, post), _line_of(15, post)
+
+    counts = []
+    for manager in (small, big):
+        with CaptureQueriesContext(connection) as queries:
+            advocacy = team_advocacy(manager=manager)
+            team_pulse(manager=manager)
+        counts.append(len(queries))
+        assert advocacy.totals.advocates == len(advocacy.people)
+    assert counts[0] == counts[1]
+    assert [len(team_advocacy(manager=m).people) for m in (small, big)] == [5, 15]
