@@ -77,6 +77,27 @@ def leaderboard_changed() -> None:
     group_event_publish(groups=[HUB_GROUP], event="leaderboard.changed", data={})
 
 
+def team_activity_publish(*, employee_ids: Iterable[int], kind: str) -> None:
+    """Tell the managers up these people's lines that their numbers moved.
+
+    The event names no one: team dashboards reload their own figures, which
+    show a person by name only with that person's consent.
+    """
+    from people.selectors import employee_chain_of_command
+
+    from .services import manager_group_name
+
+    managers: set[int] = set()
+    for employee_id in set(employee_ids):
+        managers |= employee_chain_of_command(employee_id=employee_id) - {employee_id}
+    if managers:
+        group_event_publish(
+            groups=[manager_group_name(employee_id=m) for m in sorted(managers)],
+            event="team.activity",
+            data={"kind": kind},
+        )
+
+
 # --- Shares ------------------------------------------------------------------------
 
 
@@ -100,6 +121,7 @@ def share_rewarded(*, share: Share) -> None:
             post_id=share.post_id,
         )
     badges_check(employee_ids=[share.employee_id])
+    team_activity_publish(employee_ids=[share.employee_id], kind="share")
     campaign = share.post.campaign
     if campaign is not None and campaign.goal == Campaign.Goal.SHARES:
         campaign_progress_publish(campaign=campaign)
@@ -130,6 +152,9 @@ def clicks_recorded(*, clicks: Iterable[Click]) -> None:
     awarded = _click_points(real, links)
     _click_milestones(real, links)
     badges_check(employee_ids={link.employee_id for link in links.values()})
+    team_activity_publish(
+        employee_ids={link.employee_id for link in links.values()}, kind="clicks"
+    )
     campaigns = {
         link.post.campaign_id: link.post.campaign
         for link in links.values()

@@ -10,6 +10,7 @@ import csv
 import io
 
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from advocacy.models import HubEvent
 from onboarding.selectors import (
     employee_advocate_certificate,
     employee_expired_certificate,
@@ -121,6 +123,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
             "export_query": _query(filters),
             "advocacy": team_advocacy(manager=manager),
             "pulse": team_pulse(manager=manager),
+            "last_event_id": HubEvent.objects.aggregate(top=Max("pk"))["top"] or 0,
         },
     )
 

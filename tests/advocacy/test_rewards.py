@@ -411,3 +411,20 @@ def test_suggestions_refuse_repeats_and_floods(advocate):
     with pytest.raises(SharingRefused, match="five suggestions today"):
         suggestion_create(employee=advocate, url="https://a.example/6", why="Demasiado")
     assert BrandPost.objects.filter(suggested_by=advocate).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_managers_up_the_line_hear_that_numbers_moved_but_not_who():
+    director = EmployeeFactory(full_name="Directora")
+    manager = EmployeeFactory(full_name="Jefa", manager=director)
+    person = _advocate("Alba Embajadora", manager=manager)
+    link = share_create(employee=person, post=_post(), network="x", caption="").link
+    _clicks(link, ["10.0.0.1"])
+    events = HubEvent.objects.filter(event="team.activity")
+    assert sorted((e.group, e.data["kind"]) for e in events) == [
+        (f"line.{director.pk}", "clicks"),
+        (f"line.{director.pk}", "share"),
+        (f"line.{manager.pk}", "clicks"),
+        (f"line.{manager.pk}", "share"),
+    ]
+    assert all(e.data == {"kind": e.data["kind"]} for e in events)
