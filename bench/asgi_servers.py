@@ -290,6 +290,37 @@ def last_json_line(output: bytes) -> dict[str, Any]:
     return json.loads(lines[-1])
 
 
+@contextmanager
+def temporary_database(workdir: Path, *, suffix: str) -> Iterator[str]:
+    """A database URL for one bench run: PostgreSQL when DATABASE_URL says so.
+
+    On PostgreSQL a database ``<name>_<suffix>`` is created afresh and dropped
+    afterwards; otherwise a SQLite file in ``workdir``.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{workdir / 'db.sqlite3'}"
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'cimientos'}_{suffix}"
+    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
+
+    def execute(sql: str) -> None:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(sql)
+
+    execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def prepare_database(env: dict[str, str]) -> dict[str, Any]:
     started = time.monotonic()
     completed = subprocess.run(

@@ -47,11 +47,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from bench.asgi_servers import (
     BIN,
@@ -64,6 +62,7 @@ from bench.asgi_servers import (
     log,
     redis_reachable,
     running_server,
+    temporary_database,
 )
 
 APP = "bench._hub_app:application"
@@ -83,31 +82,6 @@ def raise_open_file_limit() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft != hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
-@contextmanager
-def temporary_database(workdir: Path) -> Iterator[str]:
-    """A database URL for this run only: PostgreSQL when DATABASE_URL says so."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{workdir / 'db.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'cimientos'}_hub_bench"
-    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
-
-    def execute(sql: str) -> None:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(sql)
-
-    execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def make_layer(config: dict[str, Any]) -> Any:
@@ -281,7 +255,7 @@ def run() -> list[tuple[str, float]]:
     samples: dict[str, list[float]] = {}
     lost = duplicates = 0
     try:
-        with temporary_database(workdir) as database_url:
+        with temporary_database(workdir, suffix="hub_bench") as database_url:
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": SETTINGS,

@@ -45,7 +45,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from bench.asgi_servers import (
     BIN,
@@ -58,6 +57,7 @@ from bench.asgi_servers import (
     log,
     running_server,
     stop,
+    temporary_database,
 )
 
 BENCH_APP = "bench._redirect_app:application"
@@ -99,31 +99,6 @@ def db_helper(action: str, env: dict[str, str]) -> dict[str, Any]:
     if completed.returncode != 0:
         raise BenchError(f"_redirect_db {action} failed:\n{completed.stderr.decode()}")
     return last_json_line(completed.stdout)
-
-
-@contextmanager
-def temporary_database(workdir: Path) -> Iterator[str]:
-    """A database URL for this run only: PostgreSQL when DATABASE_URL says so."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        yield f"sqlite:///{workdir / 'db.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'cimientos'}_bench"
-    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
-
-    def execute(sql: str) -> None:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(sql)
-
-    execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
@@ -219,7 +194,7 @@ def run() -> list[tuple[str, float]]:
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     workdir = Path(tempfile.mkdtemp(prefix="cimientos-bench-redirect-"))
     try:
-        with temporary_database(workdir) as database_url:
+        with temporary_database(workdir, suffix="bench") as database_url:
             env = {
                 **os.environ,
                 "DJANGO_SETTINGS_MODULE": SETTINGS,
