@@ -1,0 +1,1 @@
+"""HR reports in the Wagtail admin on advocacy: reach, and onboarding ↔ advocacy."""
