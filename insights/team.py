@@ -10,6 +10,9 @@ certificates and two aggregates are each loaded once for the whole line, and
 every module's state is then computed in Python with the same
 ``module_state`` the person's own "My path" uses, so "released", "due" and
 "overdue" mean the same thing on both pages.
+
+The weekly trends (completions, overdue modules) come from the same rows, so
+the charts follow the filters exactly as the table and the summary do.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from onboarding.selectors import (
     ModuleStatus,
     employee_paths,
     employee_today,
+    employee_zone,
+    module_release_date,
     module_state,
 )
 from people.models import Employee, Team
@@ -85,6 +90,9 @@ class TeamRow:
     checks_attempted: int = 0
     certificate: str = CertStatus.NONE
     certificate_expires: dt.datetime | None = None
+    # One number per week of ``team_weeks``, oldest first.
+    completions_by_week: list[int] = field(default_factory=list)
+    overdue_by_week: list[int] = field(default_factory=list)
 
     @property
     def percent(self) -> int | None:
@@ -112,6 +120,40 @@ class TeamSummary:
     on_track: int
     overdue: int
     certified: int
+
+
+@dataclass(frozen=True)
+class TeamWeek:
+    start: dt.date  # the Monday, in the manager's time zone
+    completions: int = 0
+    overdue: int = 0
+
+    @property
+    def label(self) -> str:
+        year, week, _day = self.start.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class TeamTrend:
+    weeks: list[TeamWeek]
+
+    @property
+    def completions_total(self) -> int:
+        return sum(w.completions for w in self.weeks)
+
+    @property
+    def completions_this_week(self) -> int:
+        return self.weeks[-1].completions if self.weeks else 0
+
+    @property
+    def overdue_now(self) -> int:
+        return self.weeks[-1].overdue if self.weeks else 0
+
+    @property
+    def overdue_first(self) -> int:
+        """Overdue modules at the end of the oldest week shown."""
+        return self.weeks[0].overdue if self.weeks else 0
 
 
 def team_line(*, manager: Employee):
@@ -240,6 +282,7 @@ def team_rows(
     by_employee: dict[int, list[Enrolment]] = defaultdict(list)
     for enrolment in enrolments:
         by_employee[enrolment.employee_id].append(enrolment)
+    weeks = _Weeks.of(manager=manager, now=now)
 
     rows = []
     for person in people:
@@ -251,7 +294,11 @@ def team_rows(
             team_id=person.team_id,
             team=person.team.name if person.team else "",
             start_date=person.start_date,
+            completions_by_week=[0] * len(weeks.mondays),
+            overdue_by_week=[0] * len(weeks.mondays),
         )
+        zone = employee_zone(person)
+        todays = [at.astimezone(zone).date() for at in weeks.ends]
         for enrolment in by_employee[person.pk]:
             row.paths.append(titles.get(enrolment.path_id, ""))
             done = progress[enrolment.pk]
@@ -285,6 +332,18 @@ def team_rows(
                 row.last_activity = _latest(
                     row.last_activity, item.started_at, item.completed_at
                 )
+            _count_weeks(
+                row,
+                weeks=weeks,
+                todays=todays,
+                zone=zone,
+                start=start,
+                enrolment=enrolment,
+                modules=modules.get(enrolment.path_id, []),
+                done=done,
+                prerequisites=prerequisites,
+                certificates=certificates[enrolment.pk],
+            )
         attempts = checks.get(person.pk)
         if attempts:
             row.checks_attempted = attempts["attempted"]
@@ -298,6 +357,170 @@ def team_rows(
         _set_certificate(row, by_employee_certificates[person.pk], now=now)
         rows.append(row)
     return team_sort(rows=team_filter(rows=rows, filters=filters), filters=filters)
+
+
+@dataclass(frozen=True)
+class _Weeks:
+    """The trend's weeks and the moment each one is read at: the last instant
+    of the week in the manager's time zone, and for the current week, now."""
+
+    mondays: list[dt.date]
+    ends: list[dt.datetime]
+    zone: dt.tzinfo
+    now: dt.datetime
+
+    @classmethod
+    def of(cls, *, manager: Employee, now: dt.datetime) -> _Weeks:
+        zone = employee_zone(manager)
+        mondays = team_weeks(manager=manager, now=now)
+        ends = [
+            dt.datetime.combine(
+                monday + dt.timedelta(weeks=1), dt.time.min, zone
+            ).astimezone(dt.UTC)
+            - dt.timedelta(microseconds=1)
+            for monday in mondays[:-1]
+        ]
+        return cls(mondays=mondays, ends=[*ends, now], zone=zone, now=now)
+
+    def index(self, moment: dt.datetime) -> int | None:
+        """The week a moment falls in, or None outside the trend."""
+        if moment > self.now:
+            return None
+        days = (moment.astimezone(self.zone).date() - self.mondays[0]).days
+        return days // 7 if days >= 0 else None
+
+
+def team_weeks(*, manager: Employee, now: dt.datetime | None = None) -> list[dt.date]:
+    """The Mondays of the trend's weeks, oldest first, in the manager's time zone:
+    the same weeks as the advocacy trend, the current one ending today."""
+    from .team_advocacy import TREND_WEEKS  # that module imports this one
+
+    local = timezone.localtime(now or timezone.now(), employee_zone(manager))
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    return [monday - dt.timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
+
+
+Window = tuple[dt.datetime | None, dt.datetime | None]
+
+
+def _inside(moment: dt.datetime, window: Window) -> bool:
+    since, until = window
+    return (since is None or moment >= since) and (until is None or moment < until)
+
+
+def _not_done(
+    *,
+    module: ModulePage,
+    progress: ModuleProgress | None,
+    certificates: list[Certificate],
+    base_due: dt.date,
+    zone: dt.tzinfo,
+) -> Window:
+    """When the module was not done: ``[since, until)``, None for open-ended.
+
+    Only a module's latest completion is kept. A re-opened policy was done
+    until it was re-opened. A later round was done (or due again, which is
+    never "overdue") before its latest completion: a required module of a
+    certifying path completed after a certificate of that enrolment was issued,
+    or a refresher completed more than ``recurrence_days`` after it was first
+    due; the earlier round is taken to end at that certificate, or
+    ``recurrence_days`` before the latest completion.
+    """
+    if progress is None:
+        return None, None
+    completed = progress.completed_at
+    if progress.reopened_at is not None:
+        return progress.reopened_at, completed
+    if completed is None:
+        return None, None
+    if module.required:
+        for certificate in certificates:  # newest first
+            if certificate.issued_at < completed:
+                return None, certificate.issued_at
+    if module.recurrence_days:
+        again = dt.timedelta(days=module.recurrence_days)
+        if completed.astimezone(zone).date() > base_due + again:
+            return None, completed - again
+    return None, completed
+
+
+def _count_weeks(
+    row: TeamRow,
+    *,
+    weeks: _Weeks,
+    todays: list[dt.date],
+    zone: dt.tzinfo,
+    start: dt.date,
+    enrolment: Enrolment,
+    modules: list[ModulePage],
+    done: dict[int, ModuleProgress],
+    prerequisites: dict[int, list[int]],
+    certificates: list[Certificate],
+) -> None:
+    """Add one enrolment's completions and overdue modules to the row's weeks.
+
+    "Overdue at the end of a week" is ``module_state``'s overdue read at that
+    moment, in the person's own calendar: released, past its due date, not
+    done then, and not locked by a prerequisite not done then. It is computed
+    from windows rather than by calling ``module_state`` for every week, and
+    for the current week it is exactly the table's count. The past is
+    reconstructed from what is stored, so: nothing counts before the person
+    was enrolled; the path's modules, release days and due dates are today's
+    (a module published last week counts from its release day on); the line
+    is today's (people who left are not counted, people who joined the line
+    count for every week); a withdrawn enrolment counts in no week; a
+    re-opened policy is due by its ``due_override`` (or, once done again,
+    ``reacknowledge_within_days`` after it was re-opened); and refresher and
+    certification rounds follow ``_not_done``. Completions count each module's
+    latest completion only, so an earlier round of a refresher is not counted.
+    """
+    windows = {}
+    dues = {}
+    for module in modules:
+        progress = done.get(module.pk)
+        release = module_release_date(start_date=start, module=module)
+        due = release + dt.timedelta(days=module.due_days)
+        windows[module.pk] = _not_done(
+            module=module,
+            progress=progress,
+            certificates=certificates,
+            base_due=due,
+            zone=zone,
+        )
+        if progress is not None and progress.completed_at is None:
+            due = progress.due_override or due
+        elif progress is not None and progress.reopened_at is not None:
+            due = progress.reopened_at.astimezone(zone).date() + dt.timedelta(
+                days=module.reacknowledge_within_days
+            )
+        dues[module.pk] = (release, due)
+        if progress is not None and progress.completed_at is not None:
+            week = weeks.index(progress.completed_at)
+            if week is not None:
+                row.completions_by_week[week] += 1
+
+    first_end, last_today = weeks.ends[0], todays[-1]
+    for module in modules:
+        window = windows[module.pk]
+        release, due = dues[module.pk]
+        if last_today <= due or last_today < release:
+            continue  # not overdue even now, so never in the trend's weeks
+        if window[1] is not None and window[1] <= first_end:
+            continue  # done before the first week ended
+        needs = [
+            windows[pk] for pk in prerequisites.get(module.pk, ()) if pk in windows
+        ]
+        for week, at in enumerate(weeks.ends):
+            today = todays[week]
+            if (
+                at < enrolment.enrolled_at
+                or today < release
+                or today <= due
+                or not _inside(at, window)
+                or any(_inside(at, need) for need in needs)
+            ):
+                continue
+            row.overdue_by_week[week] += 1
 
 
 def _renew_after(
@@ -378,3 +601,28 @@ def team_summary(*, rows: list[TeamRow]) -> TeamSummary:
         overdue=sum(1 for r in rows if not r.on_track),
         certified=sum(1 for r in rows if r.certified),
     )
+
+
+def team_trend(
+    *, rows: list[TeamRow], manager: Employee, now: dt.datetime | None = None
+) -> TeamTrend:
+    """The weekly completions and overdue modules of the rows shown, summed.
+
+    ``now`` must be the one ``team_rows`` was given, so the weeks line up.
+    """
+    mondays = team_weeks(manager=manager, now=now)
+    return TeamTrend(
+        weeks=[
+            TeamWeek(
+                start=monday,
+                completions=sum(r.completions_by_week[n] for r in rows),
+                overdue=sum(r.overdue_by_week[n] for r in rows),
+            )
+            for n, monday in enumerate(mondays)
+        ]
+    )
+
+
+def weeks_total(*, weeks: list, name: str) -> int:
+    """One column of a weekly trend, added up (for the charts' summaries)."""
+    return sum(getattr(week, name) for week in weeks)

@@ -107,8 +107,10 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     manager = _manager(request)
     teams = team.team_teams(manager=manager)
     filters = _filters(request, team_ids={t.pk for t in teams})
-    rows = team.team_rows(manager=manager, filters=filters)
+    now = timezone.now()  # one moment, so the table's and the charts' weeks agree
+    rows = team.team_rows(manager=manager, filters=filters, now=now)
     page = Paginator(rows, team.PAGE_SIZE).get_page(request.GET.get("page"))
+    advocacy = team_advocacy(manager=manager, now=now)
     return render(
         request,
         "insights/team.html",
@@ -121,7 +123,10 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
             "teams": teams,
             "columns": _columns(filters),
             "export_query": _query(filters),
-            "advocacy": team_advocacy(manager=manager),
+            "trend": team.team_trend(rows=rows, manager=manager, now=now),
+            "advocacy": advocacy,
+            "advocacy_shares": team.weeks_total(weeks=advocacy.weeks, name="shares"),
+            "advocacy_clicks": team.weeks_total(weeks=advocacy.weeks, name="clicks"),
             "pulse": team_pulse(manager=manager),
             "last_event_id": HubEvent.objects.aggregate(top=Max("pk"))["top"] or 0,
         },
