@@ -20,6 +20,8 @@
     if (!fresh) return;
     region.innerHTML = fresh.innerHTML;
     region.dataset.refreshed = String(Number(region.dataset.refreshed || 0) + 1);
+    // team_charts.js draws the new figures' charts.
+    region.dispatchEvent(new CustomEvent("team:updated", { bubbles: true }));
     if (status) status.textContent = region.dataset.updatedText || "";
   };
 
