@@ -1,1 +1,832 @@
-"""HR reports in the Wagtail admin on advocacy: reach, and onboarding ↔ advocacy."""
+"""HR reports in the Wagtail admin on advocacy: reach, top posts, and
+onboarding ↔ advocacy.
+
+The numbers use the definitions of the team dashboard
+(``insights.team_advocacy``) and of the hub (``advocacy.stats``), so the same
+period shows the same figures everywhere:
+
+- a *click* is a real visit to a tracked link (``preview=False``); link
+  previews (a network fetching the page to draw its card) are counted apart;
+- a *unique click* is one visitor on one link on one day: the visitor hash is
+  salted per UTC day, so the same person on another day counts again;
+- a share belongs to the sharer's department *today*, to its post's campaign
+  and topics, and to the network it was shared on; a click to the same things
+  through its tracked link.
+
+Every report is a fixed handful of ``GROUP BY`` aggregates, whatever the
+number of people, shares or clicks: nothing loops over clicks in Python.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+
+import django_filters
+from django import forms
+from django.db import connections
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.urls import path, reverse
+from django.utils import timezone, translation
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.reports import ReportView
+
+from advocacy.models import BrandPost, Campaign, Click, Network, Share, Topic
+from onboarding.models import (
+    Certificate,
+    Enrolment,
+    ModulePage,
+    ModuleProgress,
+    PathPage,
+)
+from people.admin_views import forbidden_as_403
+from people.models import Department, Employee
+
+from .reports import ReportPermissionMixin, reports_allowed
+
+# --- What every report filters by ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdvocacyFilters:
+    """Already validated: shares by ``created_at``, clicks by ``at``."""
+
+    since: datetime | None = None
+    until: datetime | None = None  # inclusive, the end of the last day
+    network: str | None = None
+    campaign_id: int | None = None
+    department_id: int | None = None
+
+
+def _share_q(*, filters: AdvocacyFilters) -> Q:
+    where = Q()
+    if filters.since is not None:
+        where &= Q(created_at__gte=filters.since)
+    if filters.until is not None:
+        where &= Q(created_at__lte=filters.until)
+    if filters.network:
+        where &= Q(network=filters.network)
+    if filters.campaign_id is not None:
+        where &= Q(post__campaign_id=filters.campaign_id)
+    if filters.department_id is not None:
+        where &= Q(employee__department_id=filters.department_id)
+    return where
+
+
+def _shares(*, filters: AdvocacyFilters) -> QuerySet[Share]:
+    return Share.objects.filter(_share_q(filters=filters)).order_by()
+
+
+def _clicks(*, filters: AdvocacyFilters) -> QuerySet[Click]:
+    """Real clicks and previews alike; the aggregates tell them apart."""
+    clicks = Click.objects.order_by()
+    if filters.since is not None:
+        clicks = clicks.filter(at__gte=filters.since)
+    if filters.until is not None:
+        clicks = clicks.filter(at__lte=filters.until)
+    if filters.network:
+        clicks = clicks.filter(network=filters.network)
+    if filters.campaign_id is not None:
+        clicks = clicks.filter(link__post__campaign_id=filters.campaign_id)
+    if filters.department_id is not None:
+        clicks = clicks.filter(link__employee__department_id=filters.department_id)
+    return clicks
+
+
+# --- Counting shares and clicks by group ---------------------------------------
+
+
+def _ratio(part: int, whole: int) -> float | int | None:
+    """Two decimals, and whole numbers stay whole (3, not 3.0) on screen and in
+    the downloads alike; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    value = round(part / whole, 2)
+    return int(value) if value.is_integer() else value
+
+
+@dataclass
+class ReachCounts:
+    shares: int = 0
+    personalised: int = 0
+    clicks: int = 0
+    unique_clicks: int = 0
+    previews: int = 0
+
+    @property
+    def personalised_rate(self) -> int | None:
+        """Shares written in the person's own words, in %; None without shares."""
+        if not self.shares:
+            return None
+        return round(100 * self.personalised / self.shares)
+
+    @property
+    def clicks_per_share(self) -> float | int | None:
+        return _ratio(self.clicks, self.shares)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.shares or self.clicks or self.previews)
+
+
+def _unique_clicks(*, clicks: QuerySet[Click], key: str) -> dict:
+    """Distinct (link, day, visitor) among real clicks, per group, in one query.
+
+    The ORM cannot count distinct tuples per group, so the distinct rows it
+    builds are counted by an outer ``GROUP BY``; only the ORM's own SQL and
+    parameters go into it.
+    """
+    inner = (
+        clicks.filter(preview=False)
+        .annotate(grp=F(key))
+        .values("grp", "link_id", "day", "visitor")
+        .distinct()
+    )
+    sql, params = inner.query.sql_with_params()
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT u.grp, COUNT(*) FROM ({sql}) u GROUP BY u.grp",  # noqa: S608
+            params,
+        )
+        return dict(cursor.fetchall())
+
+
+def _reach_by(
+    *, shares: QuerySet[Share], clicks: QuerySet[Click], share_key: str, click_key: str
+) -> dict:
+    """``ReachCounts`` per group key (None for "no department" and the like).
+
+    Three queries: shares, clicks and previews, unique clicks.
+    """
+    counts: dict = {}
+    for row in (
+        shares.annotate(grp=F(share_key))
+        .values("grp")
+        .annotate(n=Count("pk"), personalised=Count("pk", filter=Q(personalised=True)))
+    ):
+        found = counts.setdefault(row["grp"], ReachCounts())
+        found.shares, found.personalised = row["n"], row["personalised"]
+    for row in (
+        clicks.annotate(grp=F(click_key))
+        .values("grp")
+        .annotate(
+            clicks=Count("pk", filter=Q(preview=False)),
+            previews=Count("pk", filter=Q(preview=True)),
+        )
+    ):
+        found = counts.setdefault(row["grp"], ReachCounts())
+        found.clicks, found.previews = row["clicks"], row["previews"]
+    for key, n in _unique_clicks(clicks=clicks, key=click_key).items():
+        counts.setdefault(key, ReachCounts()).unique_clicks = n
+    return {key: found for key, found in counts.items() if not found.empty}
+
+
+def _reach_total(*, shares: QuerySet[Share], clicks: QuerySet[Click]) -> ReachCounts:
+    """Every share and click once, however many topics their post has."""
+    share_totals = shares.aggregate(
+        n=Count("pk"), personalised=Count("pk", filter=Q(personalised=True))
+    )
+    click_totals = clicks.aggregate(
+        clicks=Count("pk", filter=Q(preview=False)),
+        previews=Count("pk", filter=Q(preview=True)),
+    )
+    return ReachCounts(
+        shares=share_totals["n"],
+        personalised=share_totals["personalised"],
+        clicks=click_totals["clicks"],
+        previews=click_totals["previews"],
+        unique_clicks=clicks.filter(preview=False)
+        .values("link_id", "day", "visitor")
+        .distinct()
+        .count(),
+    )
+
+
+# --- Advocacy reach --------------------------------------------------------------
+
+
+class GroupBy:
+    DEPARTMENT = "department"
+    CAMPAIGN = "campaign"
+    TOPIC = "topic"
+    NETWORK = "network"
+
+
+GROUP_BY_CHOICES = [
+    (GroupBy.DEPARTMENT, _("Department")),
+    (GroupBy.CAMPAIGN, _("Campaign")),
+    (GroupBy.TOPIC, _("Topic")),
+    (GroupBy.NETWORK, _("Network")),
+]
+GROUP_BY_LABELS = dict(GROUP_BY_CHOICES)
+
+# (key on Share, key on Click)
+_GROUP_KEYS = {
+    GroupBy.DEPARTMENT: ("employee__department", "link__employee__department"),
+    GroupBy.CAMPAIGN: ("post__campaign", "link__post__campaign"),
+    GroupBy.TOPIC: ("post__topics", "link__post__topics"),
+    GroupBy.NETWORK: ("network", "network"),
+}
+
+_NONE_LABELS = {
+    GroupBy.DEPARTMENT: _("No department"),
+    GroupBy.CAMPAIGN: _("No campaign"),
+    GroupBy.TOPIC: _("No topic"),
+    GroupBy.NETWORK: _("No network"),
+}
+
+
+@dataclass
+class ReachRow(ReachCounts):
+    label: str = ""
+    total: bool = False
+
+
+def _topic_name(topic: Topic) -> str:
+    if translation.get_language() == "en" and topic.name_en:
+        return topic.name_en
+    return topic.name
+
+
+def _group_labels(*, group_by: str, keys: list) -> dict:
+    """What each group is called on screen, in one query at most."""
+    ids = [key for key in keys if key is not None]
+    if group_by == GroupBy.DEPARTMENT:
+        labels = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+    elif group_by == GroupBy.CAMPAIGN:
+        labels = dict(Campaign.objects.filter(pk__in=ids).values_list("pk", "name"))
+    elif group_by == GroupBy.TOPIC:
+        labels = {t.pk: _topic_name(t) for t in Topic.objects.filter(pk__in=ids)}
+    else:
+        labels = {key: str(Network(key).label) for key in ids if key in Network}
+    return {key: labels.get(key, str(key)) for key in ids}
+
+
+def advocacy_reach(*, group_by: str, filters: AdvocacyFilters) -> list[ReachRow]:
+    """One row per department, campaign, topic or network, most clicked first,
+    then a total row.
+
+    Four queries (five by topic): the three aggregates of ``_reach_by``, the
+    groups' names and, by topic only, the total. A post in two topics counts
+    in both, so topic rows can add up to more than the total, which counts
+    every share and click once. Groups with nothing in the period are left
+    out; people, posts or links without a department, campaign or topic make
+    a "No …" row.
+    """
+    if group_by not in _GROUP_KEYS:
+        group_by = GroupBy.DEPARTMENT
+    share_key, click_key = _GROUP_KEYS[group_by]
+    shares = _shares(filters=filters)
+    clicks = _clicks(filters=filters)
+    counts = _reach_by(
+        shares=shares, clicks=clicks, share_key=share_key, click_key=click_key
+    )
+    if not counts:
+        return []
+    labels = _group_labels(group_by=group_by, keys=list(counts))
+    rows = [
+        ReachRow(
+            label=labels[key] if key is not None else str(_NONE_LABELS[group_by]),
+            **vars(found),
+        )
+        for key, found in counts.items()
+    ]
+    rows.sort(key=lambda r: (-r.clicks, -r.shares, r.label.casefold()))
+    if group_by == GroupBy.TOPIC:
+        total = _reach_total(shares=shares, clicks=clicks)
+    else:
+        total = ReachCounts(
+            **{
+                name: sum(getattr(r, name) for r in rows)
+                for name in vars(ReachCounts())
+            }
+        )
+    rows.append(ReachRow(label=str(_("Total")), total=True, **vars(total)))
+    return rows
+
+
+# --- Top posts -------------------------------------------------------------------
+
+
+@dataclass
+class TopPostRow(ReachCounts):
+    rank: int = 0
+    title: str = ""
+    campaign: str = ""
+
+
+def top_posts(*, filters: AdvocacyFilters) -> list[TopPostRow]:
+    """Every post shared, clicked or previewed in the period: most real clicks
+    first, then most shares, then by title.
+
+    Four queries: the three aggregates of ``_reach_by`` and the posts.
+    """
+    counts = _reach_by(
+        shares=_shares(filters=filters),
+        clicks=_clicks(filters=filters),
+        share_key="post",
+        click_key="link__post",
+    )
+    posts = BrandPost.objects.filter(pk__in=list(counts)).select_related("campaign")
+    rows = [
+        TopPostRow(
+            title=post.title,
+            campaign=post.campaign.name if post.campaign else "",
+            **vars(counts[post.pk]),
+        )
+        for post in posts.only("pk", "title", "campaign__name")
+    ]
+    rows.sort(key=lambda r: (-r.clicks, -r.shares, r.title.casefold()))
+    for rank, row in enumerate(rows, start=1):
+        row.rank = rank
+    return rows
+
+
+# --- Onboarding ↔ advocacy -------------------------------------------------------
+
+
+@dataclass
+class CohortRow:
+    comparison: str
+    group: str
+    people: int = 0
+    sharers: int = 0
+    shares: int = 0
+    clicks: int = 0
+    median_days: float | None = None
+
+    @property
+    def shared_rate(self) -> int | None:
+        """People who shared at least once in the period, in %."""
+        if not self.people:
+            return None
+        return round(100 * self.sharers / self.people)
+
+    @property
+    def shares_per_person(self) -> float | int | None:
+        return _ratio(self.shares, self.people)
+
+    @property
+    def clicks_per_person(self) -> float | int | None:
+        return _ratio(self.clicks, self.people)
+
+
+# (lowest %, label): a person falls in the last band whose lowest % they reach.
+COMPLETION_BANDS = [
+    (0, _("0–24 % of onboarding done")),
+    (25, _("25–49 % of onboarding done")),
+    (50, _("50–74 % of onboarding done")),
+    (75, _("75–99 % of onboarding done")),
+    (100, _("Onboarding complete")),
+]
+
+
+def _required_modules(*, path_ids: set[int]) -> dict[int, set[int]]:
+    """The live required modules of each path, in two queries."""
+    if not path_ids:
+        return {}
+    paths = {}
+    where = Q(pk__in=[])
+    for pk, tree_path, depth in PathPage.objects.filter(pk__in=path_ids).values_list(
+        "pk", "path", "depth"
+    ):
+        paths[tree_path] = pk
+        where |= Q(path__startswith=tree_path, depth=depth + 1)
+    required: dict[int, set[int]] = {pk: set() for pk in paths.values()}
+    for pk, tree_path in (
+        ModulePage.objects.live().filter(where, required=True).values_list("pk", "path")
+    ):
+        parent = paths.get(tree_path[: -ModulePage.steplen])
+        if parent is not None:
+            required[parent].add(pk)
+    return required
+
+
+def _completion(
+    *, employee_ids: set[int]
+) -> dict[int, tuple[int, int]]:  # employee → (done, required)
+    """Required modules done and required, over each person's active enrolments.
+
+    An organisation-wide approximation of ``insights.team``'s per-person
+    figure, cheap enough for everyone at once: a required live module counts
+    as done when its progress has a completion date. ``team_rows`` asks
+    ``module_state`` instead, so a module re-opened by a changed policy or due
+    again after an expired certificate is done there but not here. Four
+    queries, whatever the number of people.
+    """
+    enrolments = list(
+        Enrolment.objects.filter(
+            withdrawn_at__isnull=True, employee_id__in=employee_ids
+        ).values_list("employee_id", "path_id")
+    )
+    required = _required_modules(path_ids={path_id for _e, path_id in enrolments})
+    totals: dict[int, int] = {}
+    for employee_id, path_id in enrolments:
+        totals[employee_id] = totals.get(employee_id, 0) + len(
+            required.get(path_id, ())
+        )
+    module_ids = set().union(*required.values())
+    done = dict(
+        ModuleProgress.objects.filter(
+            enrolment__withdrawn_at__isnull=True,
+            enrolment__employee_id__in=employee_ids,
+            module_id__in=module_ids,
+            completed_at__isnull=False,
+        )
+        .values("enrolment__employee_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("enrolment__employee_id", "n")
+    )
+    return {pk: (min(done.get(pk, 0), total), total) for pk, total in totals.items()}
+
+
+def _median(days: list[int]) -> float | None:
+    """Whole days stay whole: 75, not 75.0."""
+    if not days:
+        return None
+    median = statistics.median(days)
+    return int(median) if float(median).is_integer() else median
+
+
+def _band(done: int, required: int) -> int | None:
+    """Index in ``COMPLETION_BANDS``; None when nothing is required of them."""
+    if not required:
+        return None
+    percent = 100 * done / required
+    return max(
+        i for i, (lowest, _label) in enumerate(COMPLETION_BANDS) if percent >= lowest
+    )
+
+
+def onboarding_advocacy(
+    *, filters: AdvocacyFilters, now: datetime | None = None
+) -> list[CohortRow]:
+    """Certified advocates against everyone else, then people by how much of
+    their onboarding they have done: how many shared in the period, shares and
+    real clicks per person, and the median days from start date to first share.
+
+    The people are everyone who has not left (in the chosen department).
+    "Certified" means a valid advocate certificate now (as
+    ``employee_advocate_certificate``); an expired one counts as not certified.
+    The first share is the person's first ever, whatever the period, so the
+    median says how long people take to start; it covers the people of the
+    group who have shared and have a start date. The network and campaign
+    filters narrow the shares and clicks, not the people.
+
+    Eight queries, whatever the number of people: people, certificates, shares,
+    clicks and the four of ``_completion``.
+    """
+    now = now or timezone.now()
+    people = Employee.objects.exclude(status=Employee.Status.LEFT)
+    if filters.department_id is not None:
+        people = people.filter(department_id=filters.department_id)
+    start_dates = dict(people.values_list("pk", "start_date"))
+    if not start_dates:
+        return []
+    ids = set(start_dates)
+    certified = set(
+        Certificate.objects.filter(
+            enrolment__employee_id__in=ids, advocate=True, expires_at__gt=now
+        ).values_list("enrolment__employee_id", flat=True)
+    )
+    shared: dict[int, tuple[int, datetime]] = {
+        row["employee_id"]: (row["n"], row["first"])
+        for row in Share.objects.filter(employee_id__in=ids)
+        .values("employee_id")
+        .annotate(
+            n=Count("pk", filter=_share_q(filters=filters)),
+            first=Min("created_at"),
+        )
+        .order_by()
+    }
+    clicks = dict(
+        _clicks(filters=filters)
+        .filter(preview=False, link__employee_id__in=ids)
+        .values("link__employee_id")
+        .annotate(n=Count("pk"))
+        .values_list("link__employee_id", "n")
+    )
+    completion = _completion(employee_ids=ids)
+
+    def row(comparison, group, members: list[int]) -> CohortRow:
+        days = [
+            (timezone.localdate(shared[pk][1]) - start_dates[pk]).days
+            for pk in members
+            if pk in shared and start_dates[pk] is not None
+        ]
+        return CohortRow(
+            comparison=str(comparison),
+            group=str(group),
+            people=len(members),
+            sharers=sum(1 for pk in members if pk in shared and shared[pk][0]),
+            shares=sum(shared[pk][0] for pk in members if pk in shared),
+            clicks=sum(clicks.get(pk, 0) for pk in members),
+            median_days=_median(days),
+        )
+
+    everyone = sorted(ids)
+    by_band: dict[int | None, list[int]] = {}
+    for pk in everyone:
+        by_band.setdefault(_band(*completion.get(pk, (0, 0))), []).append(pk)
+    certification = _("Certification")
+    onboarding = _("Onboarding completion")
+    return [
+        row(
+            certification,
+            _("Certified advocates"),
+            [pk for pk in everyone if pk in certified],
+        ),
+        row(
+            certification,
+            _("Not yet certified"),
+            [pk for pk in everyone if pk not in certified],
+        ),
+        *(
+            row(onboarding, label, by_band.get(index, []))
+            for index, (_lowest, label) in enumerate(COMPLETION_BANDS)
+        ),
+        row(onboarding, _("Not enrolled"), by_band.get(None, [])),
+    ]
+
+
+# --- Filters ---------------------------------------------------------------------
+
+
+def _unchanged(queryset, name, value):
+    """The reports read the cleaned values; they filter no queryset themselves."""
+    return queryset
+
+
+class AdvocacyFilterSet(WagtailFilterSet):
+    date = django_filters.DateFromToRangeFilter(
+        label=_("Date"),
+        widget=DateRangePickerWidget,
+        method=_unchanged,
+        help_text=_(
+            "Shares by the day they were shared, clicks by the day of the visit."
+        ),
+    )
+    network = django_filters.ChoiceFilter(
+        label=_("Network"),
+        choices=Network.choices,
+        empty_label=_("All"),
+        method=_unchanged,
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"),
+        queryset=Campaign.objects.all(),
+        method=_unchanged,
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        method=_unchanged,
+    )
+
+    class Meta:
+        model = Share
+        fields = []
+
+
+class ReachFilterSet(AdvocacyFilterSet):
+    group_by = django_filters.ChoiceFilter(
+        label=_("Group by"),
+        choices=GROUP_BY_CHOICES,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        method=_unchanged,
+    )
+
+    class Meta:
+        model = Share
+        fields = ["group_by", "date", "network", "campaign", "department"]
+
+
+class CohortFilterSet(AdvocacyFilterSet):
+    class Meta:
+        model = Share
+        fields = ["date", "network", "campaign", "department"]
+
+
+# --- Views -----------------------------------------------------------------------
+
+
+class AdvocacyReportView(ReportPermissionMixin, ReportView):
+    """Reads the filters' valid values; an invalid one is ignored, not an error."""
+
+    paginate_by = None
+
+    def get_queryset(self):
+        return Share.objects.none()
+
+    @cached_property
+    def cleaned(self) -> dict:
+        if self.filters is None:
+            return {}
+        self.filters.is_valid()
+        return getattr(self.filters.form, "cleaned_data", {})
+
+    @cached_property
+    def advocacy_filters(self) -> AdvocacyFilters:
+        dates = self.cleaned.get("date")
+        campaign = self.cleaned.get("campaign")
+        department = self.cleaned.get("department")
+        return AdvocacyFilters(
+            since=dates.start if dates else None,
+            until=dates.stop if dates else None,
+            network=self.cleaned.get("network") or None,
+            campaign_id=campaign.pk if campaign else None,
+            department_id=department.pk if department else None,
+        )
+
+    def get_filtered_queryset(self):
+        return self.rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["since"] = self.advocacy_filters.since
+        context["until"] = self.advocacy_filters.until
+        return context
+
+
+_REACH_FIGURES = [
+    ("shares", _("Shares")),
+    ("personalised_rate", _("% in own words")),
+    ("clicks", _("Clicks")),
+    ("unique_clicks", _("Unique clicks")),
+    ("previews", _("Link previews")),
+    ("clicks_per_share", _("Clicks per share")),
+]
+
+
+class ReachView(AdvocacyReportView):
+    page_title = _("Advocacy reach")
+    header_icon = "globe"
+    index_url_name = "insights_advocacy_reach"
+    index_results_url_name = "insights_advocacy_reach_results"
+    results_template_name = "insights/admin/reach_results.html"
+    filterset_class = ReachFilterSet
+    export_filename = "advocacy-reach"
+
+    @cached_property
+    def group_by(self) -> str:
+        chosen = self.cleaned.get("group_by")
+        return chosen if chosen in GROUP_BY_LABELS else GroupBy.DEPARTMENT
+
+    @cached_property
+    def headings(self) -> dict:
+        return {"label": GROUP_BY_LABELS[self.group_by], **dict(_REACH_FIGURES)}
+
+    @property
+    def columns(self):
+        return [Column(name, label=label) for name, label in self.headings.items()]
+
+    @property
+    def list_export(self):
+        return list(self.headings)
+
+    @property
+    def export_headings(self):
+        return self.headings
+
+    @cached_property
+    def rows(self) -> list[ReachRow]:
+        return advocacy_reach(group_by=self.group_by, filters=self.advocacy_filters)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["group_by"] = self.group_by
+        context["top_posts_url"] = reverse("insights_top_posts")
+        return context
+
+
+class TopPostsView(AdvocacyReportView):
+    page_title = _("Top posts")
+    header_icon = "pick"
+    index_url_name = "insights_top_posts"
+    index_results_url_name = "insights_top_posts_results"
+    results_template_name = "insights/admin/top_posts_results.html"
+    filterset_class = AdvocacyFilterSet
+    export_filename = "top-posts"
+    paginate_by = 20
+    export_headings = {
+        "rank": _("Rank"),
+        "title": _("Post"),
+        "campaign": _("Campaign"),
+        **dict(_REACH_FIGURES),
+    }
+    columns = [Column(name, label=label) for name, label in export_headings.items()]
+    list_export = list(export_headings)
+
+    @cached_property
+    def rows(self) -> list[TopPostRow]:
+        return top_posts(filters=self.advocacy_filters)
+
+
+class OnboardingAdvocacyView(AdvocacyReportView):
+    """Two tables on screen, one sheet in the downloads: its first column says
+    which comparison a row belongs to, where the screen has a heading."""
+
+    page_title = _("Onboarding ↔ advocacy")
+    header_icon = "group"
+    index_url_name = "insights_onboarding_advocacy"
+    index_results_url_name = "insights_onboarding_advocacy_results"
+    results_template_name = "insights/admin/onboarding_advocacy_results.html"
+    filterset_class = CohortFilterSet
+    export_filename = "onboarding-advocacy"
+    figures = {
+        "group": _("Group"),
+        "people": _("People"),
+        "shared_rate": _("% who shared"),
+        "shares_per_person": _("Shares per person"),
+        "clicks_per_person": _("Clicks per person"),
+        "median_days": _("Median days from start date to first share"),
+    }
+    export_headings = {"comparison": _("Compared by"), **figures}
+    columns = [Column(name, label=label) for name, label in figures.items()]
+    list_export = list(export_headings)
+
+    @cached_property
+    def rows(self) -> list[CohortRow]:
+        return onboarding_advocacy(filters=self.advocacy_filters)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["object_list"]
+        context["certification_table"] = self.get_table(rows[:2])
+        context["completion_table"] = self.get_table(rows[2:])
+        return context
+
+
+# --- Admin URLs and menu ---------------------------------------------------------
+
+
+class AdvocacyReportMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return reports_allowed(request.user)
+
+
+_VIEWS = [
+    ("reports/advocacy-reach/", ReachView, "insights_advocacy_reach"),
+    ("reports/top-posts/", TopPostsView, "insights_top_posts"),
+    (
+        "reports/onboarding-advocacy/",
+        OnboardingAdvocacyView,
+        "insights_onboarding_advocacy",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_advocacy_report_urls():
+    urls = []
+    for route, view, name in _VIEWS:
+        urls.append(path(route, forbidden_as_403(view.as_view()), name=name))
+        urls.append(
+            path(
+                f"{route}results/",
+                forbidden_as_403(view.as_view(results_only=True)),
+                name=f"{name}_results",
+            )
+        )
+    return urls
+
+
+@hooks.register("register_reports_menu_item")
+def register_reach_menu_item():
+    return AdvocacyReportMenuItem(
+        _("Advocacy reach"),
+        reverse("insights_advocacy_reach"),
+        name="advocacy-reach",
+        icon_name="globe",
+        order=140,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_top_posts_menu_item():
+    return AdvocacyReportMenuItem(
+        _("Top posts"),
+        reverse("insights_top_posts"),
+        name="top-posts",
+        icon_name="pick",
+        order=150,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_onboarding_advocacy_menu_item():
+    return AdvocacyReportMenuItem(
+        _("Onboarding ↔ advocacy"),
+        reverse("insights_onboarding_advocacy"),
+        name="onboarding-advocacy",
+        icon_name="group",
+        order=160,
+    )
