@@ -35,7 +35,7 @@ Known limits, not prevented here:
 Knowledge checks
 ----------------
 Only submitted attempts count. Answers are scored with the rule of
-``onboarding.services.attempt_submit`` (``check_answer_right`` below), against
+``onboarding.services.attempt_submit`` (``check_answer_right``), against
 the module's current questions; a question removed since an attempt is no
 longer counted.
 """
@@ -63,10 +63,10 @@ from wagtail.models import Locale, Page
 
 from onboarding.models import CheckAttempt, ModulePage, PathPage, PulseResponse
 from onboarding.selectors import (
-    CheckQuestionView,
-    _translations_for_reader,
+    check_answer_right,
     check_questions,
     pulse_summary,
+    translations_for_reader,
 )
 from people.admin_views import forbidden_as_403
 from people.models import Department
@@ -101,7 +101,7 @@ def _filter_values(filters) -> dict:
 def _reader_modules(modules: Iterable[ModulePage]) -> dict[int, ModulePage]:
     """Each module in the reader's language when translated, else itself."""
     modules = list(modules)
-    translated = _translations_for_reader(modules)
+    translated = translations_for_reader(modules)
     return {m.pk: translated.get(m.pk, m) for m in modules}
 
 
@@ -413,20 +413,6 @@ class PulseView(_HeadingsInReaderLanguage, ReportPermissionMixin, ReportView):
 
 
 # --- Knowledge checks -------------------------------------------------------------
-
-
-def check_answer_right(*, question: CheckQuestionView, chosen: Iterable[str]) -> bool:
-    """Whether one answer is right, by the rule ``attempt_submit`` scores with.
-
-    Only options the question offered count, a single-choice question keeps
-    the first, and the answer is right when it is exactly the correct options.
-    ``question`` holds the options the person was shown.
-    """
-    offered = {option.id for option in question.options}
-    picked = [option_id for option_id in chosen if option_id in offered]
-    if not question.multiple:
-        picked = picked[:1]
-    return set(picked) == {option.id for option in question.options if option.correct}
 
 
 def check_modules(*, path: PathPage | None = None) -> list[ModulePage]:

@@ -171,7 +171,7 @@ def enrolment_timeline(
         p.module_id: p for p in ModuleProgress.objects.filter(enrolment=enrolment)
     }
     by_id = {m.pk: m for m in modules}
-    display = _translations_for_reader(modules)
+    display = translations_for_reader(modules)
     renew_after = enrolment_renew_after(enrolment=enrolment, now=now)
     states = []
     for module in modules:
@@ -193,7 +193,7 @@ def enrolment_timeline(
     return states
 
 
-def _translations_for_reader(modules: list[ModulePage]) -> dict[int, ModulePage]:
+def translations_for_reader(modules: list[ModulePage]) -> dict[int, ModulePage]:
     """Each module's live translation in the active language, in two queries."""
     from wagtail.models import Locale
 
@@ -324,6 +324,21 @@ def _question_texts(page: ModulePage) -> dict[str, dict]:
         }
         texts[block.id] = {"value": block.value, "options": options}
     return texts
+
+
+def check_answer_kept(*, question: CheckQuestionView, chosen) -> list[str]:
+    """The part of an answer that counts: options the question offered, and
+    only the first for a single-choice question."""
+    offered = {option.id for option in question.options}
+    kept = [option_id for option_id in chosen if option_id in offered]
+    return kept if question.multiple else kept[:1]
+
+
+def check_answer_right(*, question: CheckQuestionView, chosen) -> bool:
+    """Right means exactly the correct options; the one rule scoring and the
+    knowledge-check report both use."""
+    kept = check_answer_kept(question=question, chosen=chosen)
+    return set(kept) == {option.id for option in question.options if option.correct}
 
 
 def check_questions(

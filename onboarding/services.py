@@ -35,6 +35,8 @@ from .models import (
 )
 from .selectors import (
     ModuleActivity,
+    check_answer_kept,
+    check_answer_right,
     check_questions,
     employee_tasks,
     employee_today,
@@ -300,13 +302,10 @@ def attempt_submit(
     right = 0
     kept = {}
     for question in questions:
-        valid = {o.id for o in question.options}
-        chosen = [a for a in answers[question.id] if a in valid]
-        if not question.multiple:
-            chosen = chosen[:1]
-        kept[question.id] = chosen
-        if set(chosen) == {o.id for o in question.options if o.correct}:
-            right += 1
+        kept[question.id] = check_answer_kept(
+            question=question, chosen=answers[question.id]
+        )
+        right += check_answer_right(question=question, chosen=kept[question.id])
     score = round(100 * right / len(questions)) if questions else 100
     attempt.answers = kept
     attempt.score = score

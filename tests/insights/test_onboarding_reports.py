@@ -492,15 +492,14 @@ def test_questions_most_often_failed_come_first(hr_client, attempts):
 
 
 def test_report_scores_each_answer_as_the_check_did(attempts, check):
-    """Every attempt's score, recomputed from the report's rule, is the same."""
-    from onboarding.selectors import check_questions
+    """Rescoring an attempt from its stored answers and layout, as the report
+    does, gives the score the person was told."""
+    from onboarding.selectors import check_answer_right, check_questions
 
     questions = {q.id: q for q in check_questions(source=check, display=check)}
     for attempt in attempts:
         right = sum(
-            reports.check_answer_right(
-                question=questions[qid], chosen=attempt.answers[qid]
-            )
+            check_answer_right(question=questions[qid], chosen=attempt.answers[qid])
             for qid, _options in attempt.layout
         )
         assert round(100 * right / len(attempt.layout)) == attempt.score
