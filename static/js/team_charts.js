@@ -36,10 +36,11 @@
     data: column.values,
     backgroundColor: column.colour,
     borderColor: column.colour,
-    // Lines above bars; a line's points are diamonds, so shape tells them apart too.
+    // Lines above bars; bars are squares and a line's points diamonds in the
+    // legend too, so shape tells them apart as well as colour.
     order: column.kind === "line" ? 0 : 1,
     borderWidth: column.kind === "line" ? 3 : 0,
-    pointStyle: "rectRot",
+    pointStyle: column.kind === "line" ? "rectRot" : "rect",
     pointRadius: 5,
     tension: 0,
   });
@@ -68,7 +69,10 @@
             animation: reduced.matches ? false : { duration: 400 },
             color: ink,
             plugins: {
-              legend: { display: columns.length > 1, labels: { color: ink, usePointStyle: true } },
+              legend: {
+                display: columns.length > 1,
+                labels: { color: ink, usePointStyle: true, sort: (a, b) => a.datasetIndex - b.datasetIndex },
+              },
               tooltip: { callbacks: { title: (items) => titles[items[0].dataIndex] } },
             },
             scales: {
