@@ -37,7 +37,15 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
-from advocacy.models import BrandPost, Campaign, Click, Network, Share, Topic
+from advocacy.models import (
+    BrandPost,
+    Campaign,
+    Click,
+    Network,
+    Share,
+    Topic,
+    TrackedLink,
+)
 from onboarding.models import (
     Certificate,
     Enrolment,
@@ -135,77 +143,78 @@ class ReachCounts:
         return not (self.shares or self.clicks or self.previews)
 
 
-def _unique_clicks(*, clicks: QuerySet[Click], key: str) -> dict:
-    """Distinct (link, day, visitor) among real clicks, per group, in one query.
+def _click_counts(*, clicks: QuerySet[Click], key: str) -> tuple[dict, ReachCounts]:
+    """Clicks, unique clicks and previews per group of links, and in all, in one
+    query.
 
-    The ORM cannot count distinct tuples per group, so the distinct rows it
-    builds are counted by an outer ``GROUP BY``; only the ORM's own SQL and
-    parameters go into it.
+    Clicks are first counted per visit (one link, day and visitor) and then per
+    link on the click table alone, so a million clicks meet the links' groups
+    as one row per link. The total is summed from those per-link rows, so a
+    click on a post in two topics counts in both topics and once in the total.
+    The ORM cannot count distinct tuples per group, so its own SQL and
+    parameters for the visits and the groups are wrapped in one statement.
     """
-    inner = (
-        clicks.filter(preview=False)
-        .annotate(grp=F(key))
-        .values("grp", "link_id", "day", "visitor")
-        .distinct()
+    visits = clicks.values("link_id", "day", "visitor").annotate(
+        n_real=Count("pk", filter=Q(preview=False)),
+        n_previews=Count("pk", filter=Q(preview=True)),
     )
-    sql, params = inner.query.sql_with_params()
-    with connections[inner.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT u.grp, COUNT(*) FROM ({sql}) u GROUP BY u.grp",  # noqa: S608
-            params,
+    groups = TrackedLink.objects.order_by().annotate(grp=F(key)).values("id", "grp")
+    visits_sql, visits_params = visits.query.sql_with_params()
+    groups_sql, groups_params = groups.query.sql_with_params()
+    sql = f"""
+        WITH per_link AS (
+            SELECT v.link_id AS link_id, SUM(v.n_real) AS n_real,
+                SUM(CASE WHEN v.n_real > 0 THEN 1 ELSE 0 END) AS n_unique,
+                SUM(v.n_previews) AS n_previews
+            FROM ({visits_sql}) v
+            GROUP BY v.link_id
         )
-        return dict(cursor.fetchall())
+        SELECT 0, g.grp, SUM(p.n_real), SUM(p.n_unique), SUM(p.n_previews)
+        FROM per_link p INNER JOIN ({groups_sql}) g ON g.id = p.link_id
+        GROUP BY g.grp
+        UNION ALL
+        SELECT 1, NULL, SUM(n_real), SUM(n_unique), SUM(n_previews) FROM per_link
+    """  # noqa: S608
+    by_group: dict = {}
+    total = ReachCounts()
+    with connections[visits.db].cursor() as cursor:
+        cursor.execute(sql, (*visits_params, *groups_params))
+        for is_total, group, real, unique, previews in cursor.fetchall():
+            counts = ReachCounts(
+                clicks=int(real or 0),
+                unique_clicks=int(unique or 0),
+                previews=int(previews or 0),
+            )
+            if is_total:
+                total = counts
+            else:
+                by_group[group] = counts
+    return by_group, total
 
 
 def _reach_by(
-    *, shares: QuerySet[Share], clicks: QuerySet[Click], share_key: str, click_key: str
-) -> dict:
-    """``ReachCounts`` per group key (None for "no department" and the like).
+    *, shares: QuerySet[Share], clicks: QuerySet[Click], key: str
+) -> tuple[dict, ReachCounts]:
+    """``ReachCounts`` per group key (None for "no department" and the like),
+    leaving out groups with nothing in the period, and the total.
 
-    Three queries: shares, clicks and previews, unique clicks.
+    ``key`` leads from a share or a tracked link (both have the person, the
+    post and the network) to the group. Three queries: shares by group, all
+    shares, and ``_click_counts``.
     """
-    counts: dict = {}
+    counts, total = _click_counts(clicks=clicks, key=key)
     for row in (
-        shares.annotate(grp=F(share_key))
+        shares.annotate(grp=F(key))
         .values("grp")
         .annotate(n=Count("pk"), personalised=Count("pk", filter=Q(personalised=True)))
     ):
         found = counts.setdefault(row["grp"], ReachCounts())
         found.shares, found.personalised = row["n"], row["personalised"]
-    for row in (
-        clicks.annotate(grp=F(click_key))
-        .values("grp")
-        .annotate(
-            clicks=Count("pk", filter=Q(preview=False)),
-            previews=Count("pk", filter=Q(preview=True)),
-        )
-    ):
-        found = counts.setdefault(row["grp"], ReachCounts())
-        found.clicks, found.previews = row["clicks"], row["previews"]
-    for key, n in _unique_clicks(clicks=clicks, key=click_key).items():
-        counts.setdefault(key, ReachCounts()).unique_clicks = n
-    return {key: found for key, found in counts.items() if not found.empty}
-
-
-def _reach_total(*, shares: QuerySet[Share], clicks: QuerySet[Click]) -> ReachCounts:
-    """Every share and click once, however many topics their post has."""
-    share_totals = shares.aggregate(
+    share_total = shares.aggregate(
         n=Count("pk"), personalised=Count("pk", filter=Q(personalised=True))
     )
-    click_totals = clicks.aggregate(
-        clicks=Count("pk", filter=Q(preview=False)),
-        previews=Count("pk", filter=Q(preview=True)),
-    )
-    return ReachCounts(
-        shares=share_totals["n"],
-        personalised=share_totals["personalised"],
-        clicks=click_totals["clicks"],
-        previews=click_totals["previews"],
-        unique_clicks=clicks.filter(preview=False)
-        .values("link_id", "day", "visitor")
-        .distinct()
-        .count(),
-    )
+    total.shares, total.personalised = share_total["n"], share_total["personalised"]
+    return {key: found for key, found in counts.items() if not found.empty}, total
 
 
 # --- Advocacy reach --------------------------------------------------------------
@@ -226,19 +235,18 @@ GROUP_BY_CHOICES = [
 ]
 GROUP_BY_LABELS = dict(GROUP_BY_CHOICES)
 
-# (key on Share, key on Click)
+# From a share or a tracked link to its group.
 _GROUP_KEYS = {
-    GroupBy.DEPARTMENT: ("employee__department", "link__employee__department"),
-    GroupBy.CAMPAIGN: ("post__campaign", "link__post__campaign"),
-    GroupBy.TOPIC: ("post__topics", "link__post__topics"),
-    GroupBy.NETWORK: ("network", "network"),
+    GroupBy.DEPARTMENT: "employee__department",
+    GroupBy.CAMPAIGN: "post__campaign",
+    GroupBy.TOPIC: "post__topics",
+    GroupBy.NETWORK: "network",
 }
 
 _NONE_LABELS = {
     GroupBy.DEPARTMENT: _("No department"),
     GroupBy.CAMPAIGN: _("No campaign"),
     GroupBy.TOPIC: _("No topic"),
-    GroupBy.NETWORK: _("No network"),
 }
 
 
@@ -272,41 +280,30 @@ def advocacy_reach(*, group_by: str, filters: AdvocacyFilters) -> list[ReachRow]
     """One row per department, campaign, topic or network, most clicked first,
     then a total row.
 
-    Four queries (five by topic): the three aggregates of ``_reach_by``, the
-    groups' names and, by topic only, the total. A post in two topics counts
-    in both, so topic rows can add up to more than the total, which counts
-    every share and click once. Groups with nothing in the period are left
-    out; people, posts or links without a department, campaign or topic make
-    a "No …" row.
+    Four queries (three by network): the three of ``_reach_by`` and the
+    groups' names. A post in two topics counts in both, so topic rows can add
+    up to more than the total, which counts every share and click once. Groups
+    with nothing in the period are left out; people or posts without a
+    department, campaign or topic make a "No …" row.
     """
     if group_by not in _GROUP_KEYS:
         group_by = GroupBy.DEPARTMENT
-    share_key, click_key = _GROUP_KEYS[group_by]
-    shares = _shares(filters=filters)
-    clicks = _clicks(filters=filters)
-    counts = _reach_by(
-        shares=shares, clicks=clicks, share_key=share_key, click_key=click_key
+    counts, total = _reach_by(
+        shares=_shares(filters=filters),
+        clicks=_clicks(filters=filters),
+        key=_GROUP_KEYS[group_by],
     )
     if not counts:
         return []
     labels = _group_labels(group_by=group_by, keys=list(counts))
     rows = [
         ReachRow(
-            label=labels[key] if key is not None else str(_NONE_LABELS[group_by]),
+            label=labels[key] if key is not None else str(_NONE_LABELS.get(group_by)),
             **vars(found),
         )
         for key, found in counts.items()
     ]
     rows.sort(key=lambda r: (-r.clicks, -r.shares, r.label.casefold()))
-    if group_by == GroupBy.TOPIC:
-        total = _reach_total(shares=shares, clicks=clicks)
-    else:
-        total = ReachCounts(
-            **{
-                name: sum(getattr(r, name) for r in rows)
-                for name in vars(ReachCounts())
-            }
-        )
     rows.append(ReachRow(label=str(_("Total")), total=True, **vars(total)))
     return rows
 
@@ -325,13 +322,10 @@ def top_posts(*, filters: AdvocacyFilters) -> list[TopPostRow]:
     """Every post shared, clicked or previewed in the period: most real clicks
     first, then most shares, then by title.
 
-    Four queries: the three aggregates of ``_reach_by`` and the posts.
+    Four queries: the three of ``_reach_by`` and the posts.
     """
-    counts = _reach_by(
-        shares=_shares(filters=filters),
-        clicks=_clicks(filters=filters),
-        share_key="post",
-        click_key="link__post",
+    counts, _total = _reach_by(
+        shares=_shares(filters=filters), clicks=_clicks(filters=filters), key="post"
     )
     posts = BrandPost.objects.filter(pk__in=list(counts)).select_related("campaign")
     rows = [
@@ -409,7 +403,7 @@ def _required_modules(*, path_ids: set[int]) -> dict[int, set[int]]:
 
 
 def _completion(
-    *, employee_ids: set[int]
+    *, people: QuerySet[Employee]
 ) -> dict[int, tuple[int, int]]:  # employee → (done, required)
     """Required modules done and required, over each person's active enrolments.
 
@@ -422,7 +416,7 @@ def _completion(
     """
     enrolments = list(
         Enrolment.objects.filter(
-            withdrawn_at__isnull=True, employee_id__in=employee_ids
+            withdrawn_at__isnull=True, employee_id__in=people.values("pk")
         ).values_list("employee_id", "path_id")
     )
     required = _required_modules(path_ids={path_id for _e, path_id in enrolments})
@@ -435,7 +429,7 @@ def _completion(
     done = dict(
         ModuleProgress.objects.filter(
             enrolment__withdrawn_at__isnull=True,
-            enrolment__employee_id__in=employee_ids,
+            enrolment__employee_id__in=people.values("pk"),
             module_id__in=module_ids,
             completed_at__isnull=False,
         )
@@ -490,7 +484,7 @@ def onboarding_advocacy(
     start_dates = dict(people.values_list("pk", "start_date"))
     if not start_dates:
         return []
-    ids = set(start_dates)
+    ids = people.values("pk")
     certified = set(
         Certificate.objects.filter(
             enrolment__employee_id__in=ids, advocate=True, expires_at__gt=now
@@ -513,7 +507,7 @@ def onboarding_advocacy(
         .annotate(n=Count("pk"))
         .values_list("link__employee_id", "n")
     )
-    completion = _completion(employee_ids=ids)
+    completion = _completion(people=people)
 
     def row(comparison, group, members: list[int]) -> CohortRow:
         days = [
@@ -531,7 +525,7 @@ def onboarding_advocacy(
             median_days=_median(days),
         )
 
-    everyone = sorted(ids)
+    everyone = sorted(start_dates)
     by_band: dict[int | None, list[int]] = {}
     for pk in everyone:
         by_band.setdefault(_band(*completion.get(pk, (0, 0))), []).append(pk)
