@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.views.reports import ReportView
 
 from advocacy.models import (
@@ -660,6 +660,15 @@ _REACH_FIGURES = [
 ]
 
 
+class ReachTable(Table):
+    def get_row_attrs(self, instance):
+        attrs = super().get_row_attrs(instance)
+        if instance.total:
+            attrs["class"] = "w-font-bold"
+            attrs["data-total"] = ""
+        return attrs
+
+
 class ReachView(AdvocacyReportView):
     page_title = _("Advocacy reach")
     header_icon = "globe"
@@ -668,6 +677,7 @@ class ReachView(AdvocacyReportView):
     results_template_name = "insights/admin/reach_results.html"
     filterset_class = ReachFilterSet
     export_filename = "advocacy-reach"
+    table_class = ReachTable
 
     @cached_property
     def group_by(self) -> str:
@@ -697,7 +707,16 @@ class ReachView(AdvocacyReportView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["group_by"] = self.group_by
-        context["top_posts_url"] = reverse("insights_top_posts")
+        # "There are N matches" counts groups, not the total row.
+        context["items_count"] = max(len(self.rows) - 1, 0)
+        # The same dates and filters, one post a row.
+        params = self.request.GET.copy()
+        for name in ["group_by", "export", self.page_kwarg, "_w_filter_fragment"]:
+            params.pop(name, None)
+        query = params.urlencode()
+        context["top_posts_url"] = reverse("insights_top_posts") + (
+            f"?{query}" if query else ""
+        )
         return context
 
 
@@ -744,7 +763,11 @@ class OnboardingAdvocacyView(AdvocacyReportView):
         "median_days": _("Median days from start date to first share"),
     }
     export_headings = {"comparison": _("Compared by"), **figures}
-    columns = [Column(name, label=label) for name, label in figures.items()]
+    # Widths keep the two tables' columns in line.
+    columns = [
+        Column(name, label=label, width="25%" if name == "group" else "15%")
+        for name, label in figures.items()
+    ]
     list_export = list(export_headings)
 
     @cached_property

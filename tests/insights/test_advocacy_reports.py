@@ -364,6 +364,7 @@ def test_reach_groups_by_department_by_default_and_names_its_column(hr_client, o
     page = response.content.decode()
     assert "never as clicks" in page
     assert "All time" in page
+    assert page.count("data-total") == 1  # the total row stands out
 
 
 def test_reach_by_topic_says_a_post_counts_in_each_of_its_topics(hr_client, org):
@@ -393,7 +394,10 @@ def test_a_date_range_narrows_shares_and_clicks(hr_client, org, noon):
         ["No department", "1", "0", "0", "0", "1", "0"],
         ["Total", "5", "40", "9", "7", "4", "1.8"],
     ]
-    assert "All time" not in response.content.decode()
+    page = response.content.decode()
+    assert "All time" not in page
+    # The way to the posts behind these numbers keeps the dates.
+    assert f'href="{TOP_URL}?date_from={_recent(noon)["date_from"]}' in page
 
 
 def test_a_range_with_nothing_in_it_says_so(hr_client, org, old):
