@@ -18,6 +18,7 @@ the charts follow the filters exactly as the table and the summary do.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -283,6 +284,9 @@ def team_rows(
     for enrolment in enrolments:
         by_employee[enrolment.employee_id].append(enrolment)
     weeks = _Weeks.of(manager=manager, now=now)
+    # Each path's live modules by id, so a module's prerequisites are looked up
+    # rather than searched for (the page must stay fast for long lines).
+    by_pk = {path_id: {m.pk: m for m in ms} for path_id, ms in modules.items()}
 
     rows = []
     for person in people:
@@ -305,18 +309,19 @@ def team_rows(
             renew_after = _renew_after(
                 enrolment=enrolment, certificates=certificates[enrolment.pk], now=now
             )
-            for module in modules.get(enrolment.path_id, []):
+            live = by_pk.get(enrolment.path_id, {})
+            for pk, module in live.items():
                 blocked = tuple(
-                    m
-                    for m in modules[enrolment.path_id]
-                    if m.pk in prerequisites.get(module.pk, ())
-                    and (done.get(m.pk) is None or done[m.pk].completed_at is None)
+                    live[need]
+                    for need in prerequisites.get(pk, ())
+                    if need in live
+                    and (done.get(need) is None or done[need].completed_at is None)
                 )
                 state = module_state(
                     module=module,
                     start_date=start,
                     today=today,
-                    progress=done.get(module.pk),
+                    progress=done.get(pk),
                     incomplete_prerequisites=blocked,
                     renew_after=renew_after,
                 )
@@ -339,7 +344,7 @@ def team_rows(
                 zone=zone,
                 start=start,
                 enrolment=enrolment,
-                modules=modules.get(enrolment.path_id, []),
+                modules=live,
                 done=done,
                 prerequisites=prerequisites,
                 certificates=certificates[enrolment.pk],
@@ -368,6 +373,7 @@ class _Weeks:
     ends: list[dt.datetime]
     zone: dt.tzinfo
     now: dt.datetime
+    start: dt.datetime  # the first Monday's midnight
 
     @classmethod
     def of(cls, *, manager: Employee, now: dt.datetime) -> _Weeks:
@@ -380,11 +386,18 @@ class _Weeks:
             - dt.timedelta(microseconds=1)
             for monday in mondays[:-1]
         ]
-        return cls(mondays=mondays, ends=[*ends, now], zone=zone, now=now)
+        start = dt.datetime.combine(mondays[0], dt.time.min, zone)
+        return cls(
+            mondays=mondays,
+            ends=[*ends, now],
+            zone=zone,
+            now=now,
+            start=start.astimezone(dt.UTC),
+        )
 
     def index(self, moment: dt.datetime) -> int | None:
         """The week a moment falls in, or None outside the trend."""
-        if moment > self.now:
+        if moment < self.start or moment > self.now:
             return None
         days = (moment.astimezone(self.zone).date() - self.mondays[0]).days
         return days // 7 if days >= 0 else None
@@ -452,7 +465,7 @@ def _count_weeks(
     zone: dt.tzinfo,
     start: dt.date,
     enrolment: Enrolment,
-    modules: list[ModulePage],
+    modules: dict[int, ModulePage],
     done: dict[int, ModuleProgress],
     prerequisites: dict[int, list[int]],
     certificates: list[Certificate],
@@ -476,51 +489,59 @@ def _count_weeks(
     """
     windows = {}
     dues = {}
-    for module in modules:
-        progress = done.get(module.pk)
+    for pk, module in modules.items():
+        progress = done.get(pk)
         release = module_release_date(start_date=start, module=module)
         due = release + dt.timedelta(days=module.due_days)
-        windows[module.pk] = _not_done(
+        if progress is None:
+            windows[pk], dues[pk] = (None, None), (release, due)
+            continue
+        windows[pk] = _not_done(
             module=module,
             progress=progress,
             certificates=certificates,
             base_due=due,
             zone=zone,
         )
-        if progress is not None and progress.completed_at is None:
+        if progress.completed_at is None:
             due = progress.due_override or due
-        elif progress is not None and progress.reopened_at is not None:
+        elif progress.reopened_at is not None:
             due = progress.reopened_at.astimezone(zone).date() + dt.timedelta(
                 days=module.reacknowledge_within_days
             )
-        dues[module.pk] = (release, due)
-        if progress is not None and progress.completed_at is not None:
+        dues[pk] = (release, due)
+        if progress.completed_at is not None:
             week = weeks.index(progress.completed_at)
             if week is not None:
                 row.completions_by_week[week] += 1
 
-    first_end, last_today = weeks.ends[0], todays[-1]
-    for module in modules:
-        window = windows[module.pk]
-        release, due = dues[module.pk]
-        if last_today <= due or last_today < release:
-            continue  # not overdue even now, so never in the trend's weeks
-        if window[1] is not None and window[1] <= first_end:
-            continue  # done before the first week ended
-        needs = [
-            windows[pk] for pk in prerequisites.get(module.pk, ()) if pk in windows
-        ]
-        for week, at in enumerate(weeks.ends):
-            today = todays[week]
-            if (
-                at < enrolment.enrolled_at
-                or today < release
-                or today <= due
-                or not _inside(at, window)
-                or any(_inside(at, need) for need in needs)
-            ):
-                continue
-            row.overdue_by_week[week] += 1
+    # Every condition but a re-opened prerequisite holds from some moment on,
+    # or until one: the overdue weeks are a run, found by bisection.
+    ends = weeks.ends
+    enrolled = bisect_left(ends, enrolment.enrolled_at)
+    for pk in modules:
+        release, due = dues[pk]
+        since, until = windows[pk]
+        first = max(
+            enrolled,
+            bisect_right(todays, max(due, release - dt.timedelta(days=1))),
+            0 if since is None else bisect_left(ends, since),
+        )
+        last = len(ends) if until is None else bisect_left(ends, until)
+        again = []  # re-opened prerequisites: they block for a while, then again
+        for need_pk in prerequisites.get(pk, ()):
+            need = windows.get(need_pk)
+            if need is None:
+                continue  # not a live module of this path
+            if need[0] is not None:
+                again.append(need)
+            elif need[1] is None:
+                last = 0  # never done: locked all along
+            else:
+                first = max(first, bisect_left(ends, need[1]))
+        for week in range(first, last):
+            if not any(_inside(ends[week], need) for need in again):
+                row.overdue_by_week[week] += 1
 
 
 def _renew_after(
