@@ -738,3 +738,7 @@ def test_administrators_and_hr_leads_may_see_the_reports(client, org):
         client.force_login(admin_ready(user))
         for url in ALL_URLS:
             assert client.get(url).status_code == 200, (role, url)
+            # Wagtail refreshes the results alone when a filter changes.
+            results = client.get(f"{url}results/", {"network": "linkedin"})
+            assert results.status_code == 200, (role, url)
+            assert "LinkedIn" in results.content.decode()
