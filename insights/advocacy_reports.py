@@ -35,7 +35,6 @@ from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, Table
-from wagtail.admin.views.reports import ReportView
 
 from advocacy.models import (
     BrandPost,
@@ -56,7 +55,7 @@ from onboarding.models import (
 from people.admin_views import forbidden_as_403
 from people.models import Department, Employee
 
-from .reports import ReportPermissionMixin, reports_allowed
+from .reports import HRReportView, reports_allowed
 
 # --- What every report filters by ------------------------------------------------
 
@@ -612,7 +611,7 @@ class CohortFilterSet(AdvocacyFilterSet):
 # --- Views -----------------------------------------------------------------------
 
 
-class AdvocacyReportView(ReportPermissionMixin, ReportView):
+class AdvocacyReportView(HRReportView):
     """Reads the filters' valid values; an invalid one is ignored, not an error."""
 
     paginate_by = None

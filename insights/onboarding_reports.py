@@ -71,7 +71,7 @@ from onboarding.selectors import (
 from people.admin_views import forbidden_as_403
 from people.models import Department
 
-from .reports import ReportPermissionMixin, report_paths, reports_allowed
+from .reports import HRReportView, report_paths, reports_allowed
 
 HIDDEN = _("Fewer than 5 answers: hidden to keep them anonymous")
 ENPS_QUESTION = _("How likely are you to recommend us as a place to work to a friend?")
@@ -332,21 +332,7 @@ def _local_date(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
-class _HeadingsInReaderLanguage:
-    """Name a download's columns in the reader's language.
-
-    Wagtail writes a CSV's heading row while the response streams, once the
-    admin's language is no longer active; resolve the headings while it is.
-    """
-
-    def as_spreadsheet(self, queryset, spreadsheet_format):
-        self.export_headings = {
-            name: str(heading) for name, heading in self.export_headings.items()
-        }
-        return super().as_spreadsheet(queryset, spreadsheet_format)
-
-
-class PulseView(_HeadingsInReaderLanguage, ReportPermissionMixin, ReportView):
+class PulseView(HRReportView):
     page_title = _("Pulse and eNPS")
     header_icon = "comment"
     index_url_name = "insights_pulse"
@@ -635,7 +621,7 @@ class CheckQuestionsFilterSet(ChecksFilterSet):
         fields = ["path", "module", "department", "submitted"]
 
 
-class _ChecksReport(_HeadingsInReaderLanguage, ReportPermissionMixin, ReportView):
+class _ChecksReport(HRReportView):
     """What both knowledge-check views share: their filters and data."""
 
     @cached_property

@@ -164,16 +164,29 @@ class FunnelFilterSet(WagtailFilterSet):
         fields = ["path", "department", "start_date"]
 
 
-class ReportPermissionMixin:
-    """HR editors, HR leads and administrators: ``insights.view_reports``."""
+class HRReportView(ReportView):
+    """What every HR report shares.
+
+    Only HR editors, HR leads and administrators (``insights.view_reports``)
+    get in. Downloads name their columns in the admin's language: Wagtail
+    writes a CSV's heading row while the response streams, after the admin's
+    own language (which may differ from the person's profile) is no longer
+    active, so the headings are resolved while it still is.
+    """
 
     def dispatch(self, request, *args, **kwargs):
         if not reports_allowed(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        self.export_headings = {
+            name: str(heading) for name, heading in self.export_headings.items()
+        }
+        return super().as_spreadsheet(queryset, spreadsheet_format)
 
-class PathFunnelView(ReportPermissionMixin, ReportView):
+
+class PathFunnelView(HRReportView):
     page_title = _("Path funnel")
     header_icon = "list-ol"
     index_url_name = "insights_path_funnel"
@@ -360,7 +373,7 @@ class OverdueFilterSet(WagtailFilterSet):
         fields = ["department", "manager", "path"]
 
 
-class OverdueView(ReportPermissionMixin, ReportView):
+class OverdueView(HRReportView):
     page_title = _("Overdue modules")
     header_icon = "warning"
     index_url_name = "insights_overdue"

@@ -483,3 +483,23 @@ def test_administrators_and_hr_leads_may_see_the_reports(client, org):
         client.force_login(admin_ready(user))
         assert client.get(FUNNEL_URL).status_code == 200, role
         assert OVERDUE_URL in client.get("/admin/").content.decode(), role
+
+
+def test_downloads_name_their_columns_in_the_admins_language(client, hr_editor, org):
+    """The admin's own language setting can differ from the person's profile;
+    a download's headings follow the admin, as the page does."""
+    from wagtail.users.models import UserProfile
+
+    client.force_login(admin_ready(hr_editor.user))
+    profile = UserProfile.get_for_user(hr_editor.user)
+    profile.preferred_language = "es"
+    profile.save()
+
+    page = client.get(FUNNEL_URL).content.decode()
+    csv_rows = _csv_rows(client, FUNNEL_URL)
+    xlsx_rows = _xlsx_rows(client, FUNNEL_URL)
+
+    assert hr_editor.preferred_language == "en"
+    assert "Embudo del itinerario" in page
+    assert csv_rows[0] == ["Paso", "Personas", "% de inscritos", "Abandono"]
+    assert list(xlsx_rows[0]) == csv_rows[0]
