@@ -180,10 +180,17 @@ class HRReportView(ReportView):
         return super().dispatch(request, *args, **kwargs)
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        self.export_headings = {
-            name: str(heading) for name, heading in self.export_headings.items()
+        self._headings = {
+            field: str(super(HRReportView, self).get_heading(queryset, field))
+            for field in self.list_export
         }
         return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def get_heading(self, queryset, field):
+        headings = getattr(self, "_headings", {})
+        if field in headings:
+            return headings[field]
+        return super().get_heading(queryset, field)
 
 
 class PathFunnelView(HRReportView):
