@@ -75,6 +75,7 @@ def _open_dashboard(page: Page) -> None:
     sign_in(page, "marta@example.com")
     page.get_by_role("link", name="My team").click()
     expect(page.locator("h1")).to_have_text("My team")
+    page.wait_for_load_state("load")  # deferred scripts (the charts) have run
 
 
 def _this_week(page: Page, chart: str):
