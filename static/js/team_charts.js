@@ -8,6 +8,8 @@
   const charts = new Map(); // figure name -> Chart
   const opened = new Set(); // figures whose table the reader opened
   const reduced = window.matchMedia("(prefers-reduced-motion: reduce)");
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  Chart.defaults.font.size = 13;
 
   const colour = (name, fallback) =>
     (name && getComputedStyle(document.documentElement).getPropertyValue(name).trim()) || fallback;
