@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -245,3 +246,67 @@ def test_the_query_count_does_not_grow_with_the_line():
         assert advocacy.totals.advocates == len(advocacy.people)
     assert counts[0] == counts[1]
     assert [len(team_advocacy(manager=m).people) for m in (small, big)] == [5, 15]
+
+
+def test_weeks_start_at_the_managers_monday_midnight_across_a_clock_change():
+    """A click at 00:30 on Monday in Madrid is that week's, though it is still
+    Sunday in UTC; the week before the clock change starts an hour later in
+    UTC than the week after it."""
+    madrid = dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=2))
+    mara = EmployeeFactory(full_name="Mara Manager", timezone="Europe/Madrid")
+    ana = EmployeeFactory(full_name="Ana Visible", manager=mara)
+    post = _post()
+    now = dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC)  # Wednesday, summer time
+    first_week = dt.datetime(2026, 2, 9, tzinfo=madrid[0])  # 7 weeks before
+    link = _share(ana, post, at=first_week - dt.timedelta(minutes=1))
+    _share(ana, post, network="x", at=first_week)
+    # Monday 23 March 00:30 winter time, and Sunday 29 March 23:30 summer time:
+    # both in the week of the 23rd.
+    _click(link, "v1", at=dt.datetime(2026, 3, 23, 0, 30, tzinfo=madrid[0]))
+    _click(link, "v2", at=dt.datetime(2026, 3, 29, 23, 30, tzinfo=madrid[1]))
+    # Monday 30 March 00:30 summer time: this week.
+    _click(link, "v3", at=dt.datetime(2026, 3, 30, 0, 30, tzinfo=madrid[1]))
+    _click(link, "v4", at=dt.datetime(2026, 3, 22, 23, 59, tzinfo=madrid[0]))
+
+    weeks = team_advocacy(manager=mara, now=now).weeks
+
+    by_start = {w.start: (w.shares, w.clicks) for w in weeks}
+    assert weeks[0].start == dt.date(2026, 2, 9)
+    assert by_start[dt.date(2026, 2, 9)] == (1, 0)  # the share a minute earlier is out
+    assert by_start[dt.date(2026, 3, 16)] == (0, 1)
+    assert by_start[dt.date(2026, 3, 23)] == (0, 2)
+    assert by_start[dt.date(2026, 3, 30)] == (0, 1)
+    assert sum(w.clicks for w in weeks) == 4
+
+
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the covering partial index is PostgreSQL's",
+)
+def test_click_figures_are_read_from_the_index_of_real_clicks(line):
+    """With a million clicks, reading the table itself takes the dashboard
+    from tens of milliseconds to seconds: every click query must be one the
+    index of real clicks can answer alone. A test database is too small for
+    the planner to prefer any index, so the table is only left that one (and
+    its primary key), and scans that read the table are ruled out: the plan
+    must then be an index-only scan of it. The test's transaction restores the rest."""
+    with CaptureQueriesContext(connection) as captured:
+        team_advocacy(manager=line["mara"], now=line["now"])
+    click_queries = [
+        q["sql"] for q in captured.captured_queries if '"advocacy_click"' in q["sql"]
+    ]
+    assert len(click_queries) == 3  # per person, unique visitors, per week
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'advocacy_click' "
+            "AND indexname NOT IN ('advocacy_click_pkey', 'advocacy_click_real_idx')"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for sql in click_queries:
+            cursor.execute("EXPLAIN " + sql.replace("%", "%%"))
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Index Only Scan using advocacy_click_real_idx" in plan, plan
