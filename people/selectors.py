@@ -21,6 +21,22 @@ WITH RECURSIVE line(id) AS (
 SELECT id FROM line
 """  # noqa: S608 - table name is ours, values are parameters
 
+# PostgreSQL cannot tell how few people each round of the recursion finds, so
+# it joins every round against the whole table (a hash join over a sequential
+# scan): ~15 ms for a line of 500 in 10,000 people. A LATERAL subquery that
+# cannot be flattened (OFFSET 0) makes each round an index lookup per manager
+# found instead: ~1 ms. SQLite already plans it that way and has no LATERAL.
+_REPORTS_SQL_POSTGRESQL = f"""
+WITH RECURSIVE line(id) AS (
+    SELECT id FROM {_TABLE} WHERE manager_id = %s
+    UNION
+    SELECT e.id FROM line CROSS JOIN LATERAL (
+        SELECT id FROM {_TABLE} WHERE manager_id = line.id OFFSET 0
+    ) e
+)
+SELECT id FROM line
+"""  # noqa: S608
+
 _CHAIN_SQL = f"""
 WITH RECURSIVE chain(id, manager_id) AS (
     SELECT id, manager_id FROM {_TABLE} WHERE id = %s
@@ -33,7 +49,8 @@ SELECT id FROM chain
 
 def employee_reporting_line(*, manager: Employee) -> QuerySet[Employee]:
     """Everyone who reports to ``manager`` directly or indirectly (one query)."""
-    reports = RawSQL(_REPORTS_SQL, [manager.pk])  # noqa: S611 - parameterised
+    sql = _REPORTS_SQL_POSTGRESQL if connection.vendor == "postgresql" else _REPORTS_SQL
+    reports = RawSQL(sql, [manager.pk])  # noqa: S611 - parameterised
     return Employee.objects.filter(id__in=reports)
 
 
