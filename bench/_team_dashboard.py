@@ -724,7 +724,8 @@ def data_create(timings: dict[str, float]) -> None:
             consents.append(
                 (employee_id(index), opted_in, opted_out, True, rnd.random() < 0.4, "")
             )
-            windows.append((index, opted_in, opted_out or now))
+            # Sharing needs consent and a certificate still valid.
+            windows.append((index, opted_in, min(opted_out or now, issued + validity)))
         copy_rows(
             AdvocacyConsent,
             [
