@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class InsightsConfig(AppConfig):
     name = "insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from . import lookups  # noqa: F401 - registers ``__in_ids``

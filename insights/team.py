@@ -21,6 +21,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -38,10 +39,10 @@ from onboarding.models import (
 from onboarding.selectors import (
     ModuleStatus,
     employee_paths,
-    employee_today,
     employee_zone,
     module_release_date,
     module_state,
+    zone_named,
 )
 from people.models import Employee, Team
 from people.selectors import employee_reporting_line
@@ -220,21 +221,55 @@ def _latest(*values: dt.datetime | None) -> dt.datetime | None:
     return max(present) if present else None
 
 
+class _Enrolment(NamedTuple):
+    pk: int
+    employee_id: int
+    path_id: int
+    enrolled_at: dt.datetime
+
+
+class _Progress(NamedTuple):
+    """What ``module_state`` and the weekly counts read of a ``ModuleProgress``."""
+
+    completed_at: dt.datetime | None
+    reopened_at: dt.datetime | None
+    due_override: dt.date | None
+
+
+class _Certificate(NamedTuple):
+    issued_at: dt.datetime
+    expires_at: dt.datetime | None
+
+
 def team_rows(
     *, manager: Employee, filters: TeamFilters, now: dt.datetime | None = None
 ) -> list[TeamRow]:
-    """One row per person of the line, filtered and sorted; a fixed query count."""
+    """One row per person of the line, filtered and sorted; a fixed query count.
+
+    A line of 500 means thousands of progress rows, so everything is read as
+    plain tuples of the columns used, lists of ids go as one parameter
+    (``__in_ids``), and last activity is a database aggregate.
+    """
     now = now or timezone.now()
-    people = list(team_line(manager=manager).select_related("team"))
+    line = team_line(manager=manager)
+    people = list(
+        line.values_list(
+            "pk", "full_name", "team_id", "team__name", "start_date", "timezone"
+        )
+    )
     if not people:
         return []
-    ids = [p.pk for p in people]
-    enrolments = list(
-        Enrolment.objects.filter(employee_id__in=ids, withdrawn_at__isnull=True)
-        .select_related("path")
+    ids = [person[0] for person in people]
+    enrolments = [
+        _Enrolment(*values)
+        for values in Enrolment.objects.filter(
+            employee_id__in_ids=ids, withdrawn_at__isnull=True
+        )
         .order_by("enrolled_at", "pk")
-    )
-    paths = {e.path_id: e.path for e in enrolments}
+        .values_list("pk", "employee_id", "path_id", "enrolled_at")
+    ]
+    active = [e.pk for e in enrolments]
+    paths = PathPage.objects.in_bulk({e.path_id for e in enrolments})
     titles = _path_titles(paths)
     modules = _modules_by_path(paths)
     module_ids = [m.pk for ms in modules.values() for m in ms]
@@ -244,27 +279,35 @@ def team_rows(
         from_modulepage_id__in=module_ids
     ).values_list("from_modulepage_id", "to_modulepage_id"):
         prerequisites[from_id].append(to_id)
-    enrolment_ids = [e.pk for e in enrolments]
-    progress: dict[int, dict[int, ModuleProgress]] = defaultdict(dict)
-    for row in ModuleProgress.objects.filter(enrolment_id__in=enrolment_ids):
-        progress[row.enrolment_id][row.module_id] = row
+    progress: dict[int, dict[int, _Progress]] = defaultdict(dict)
+    for enrolment_id, module_id, *values in ModuleProgress.objects.filter(
+        enrolment_id__in_ids=active
+    ).values_list(
+        "enrolment_id", "module_id", "completed_at", "reopened_at", "due_override"
+    ):
+        progress[enrolment_id][module_id] = _Progress(*values)
     # Every certificate of the line (withdrawn enrolments too: a certification
     # stays earned), newest first.
-    certificates: dict[int, list[Certificate]] = defaultdict(list)
-    by_employee_certificates: dict[int, list[Certificate]] = defaultdict(list)
-    for certificate in (
-        Certificate.objects.filter(enrolment__employee_id__in=ids)
-        .select_related("enrolment")
+    certificates: dict[int, list[_Certificate]] = defaultdict(list)
+    by_employee_certificates: dict[int, list[_Certificate]] = defaultdict(list)
+    for enrolment_id, employee_id, advocate, *values in (
+        Certificate.objects.filter(enrolment__employee_id__in_ids=ids)
         .order_by("-issued_at", "-pk")
+        .values_list(
+            "enrolment_id",
+            "enrolment__employee_id",
+            "advocate",
+            "issued_at",
+            "expires_at",
+        )
     ):
-        certificates[certificate.enrolment_id].append(certificate)
-        if certificate.advocate:
-            by_employee_certificates[certificate.enrolment.employee_id].append(
-                certificate
-            )
+        certificate = _Certificate(*values)
+        certificates[enrolment_id].append(certificate)
+        if advocate:
+            by_employee_certificates[employee_id].append(certificate)
     checks = {
         row["enrolment__employee_id"]: row
-        for row in CheckAttempt.objects.filter(enrolment_id__in=enrolment_ids)
+        for row in CheckAttempt.objects.filter(enrolment_id__in_ids=active)
         .values("enrolment__employee_id")
         .annotate(
             attempted=Count("module", distinct=True),
@@ -274,46 +317,60 @@ def team_rows(
         )
     }
     acknowledged = dict(
-        Acknowledgement.objects.filter(enrolment_id__in=enrolment_ids)
+        Acknowledgement.objects.filter(enrolment_id__in_ids=active)
         .values("enrolment__employee_id")
         .annotate(last=Max("acknowledged_at"))
         .values_list("enrolment__employee_id", "last")
     )
+    worked = {
+        row["enrolment__employee_id"]: (row["started"], row["completed"])
+        for row in ModuleProgress.objects.filter(enrolment_id__in_ids=active)
+        .values("enrolment__employee_id")
+        .annotate(started=Max("started_at"), completed=Max("completed_at"))
+    }
 
-    by_employee: dict[int, list[Enrolment]] = defaultdict(list)
+    by_employee: dict[int, list[_Enrolment]] = defaultdict(list)
     for enrolment in enrolments:
         by_employee[enrolment.employee_id].append(enrolment)
     weeks = _Weeks.of(manager=manager, now=now)
     # Each path's live modules by id, so a module's prerequisites are looked up
     # rather than searched for (the page must stay fast for long lines).
     by_pk = {path_id: {m.pk: m for m in ms} for path_id, ms in modules.items()}
+    no_progress: dict[int, _Progress] = {}
+    calendars: dict[dt.tzinfo, list[dt.date]] = {}
 
     rows = []
-    for person in people:
-        today = employee_today(employee=person, now=now)
-        start = person.start_date or today
+    for pk, name, team_id, team_name, start_date, zone_name in people:
+        zone = zone_named(zone_name)
+        if zone not in calendars:
+            # Today and the weeks' last days where the person is; most of a
+            # line shares a handful of time zones.
+            calendars[zone] = [at.astimezone(zone).date() for at in weeks.ends]
+        todays = calendars[zone]
+        today = todays[-1]
+        start = start_date or today
         row = TeamRow(
-            employee_id=person.pk,
-            name=person.full_name,
-            team_id=person.team_id,
-            team=person.team.name if person.team else "",
-            start_date=person.start_date,
+            employee_id=pk,
+            name=name,
+            team_id=team_id,
+            team=team_name or "",
+            start_date=start_date,
             completions_by_week=[0] * len(weeks.mondays),
             overdue_by_week=[0] * len(weeks.mondays),
         )
-        zone = employee_zone(person)
-        todays = [at.astimezone(zone).date() for at in weeks.ends]
-        for enrolment in by_employee[person.pk]:
+        for enrolment in by_employee[pk]:
             row.paths.append(titles.get(enrolment.path_id, ""))
-            done = progress[enrolment.pk]
+            done = progress.get(enrolment.pk, no_progress)
             renew_after = _renew_after(
-                enrolment=enrolment, certificates=certificates[enrolment.pk], now=now
+                grants_certification=paths[enrolment.path_id].grants_certification,
+                certificates=certificates[enrolment.pk],
+                now=now,
             )
             live = by_pk.get(enrolment.path_id, {})
-            for pk, module in live.items():
+            for module_pk, module in live.items():
                 blocked = tuple(
                     live[need]
-                    for need in prerequisites.get(pk, ())
+                    for need in prerequisites.get(module_pk, ())
                     if need in live
                     and (done.get(need) is None or done[need].completed_at is None)
                 )
@@ -321,7 +378,7 @@ def team_rows(
                     module=module,
                     start_date=start,
                     today=today,
-                    progress=done.get(pk),
+                    progress=done.get(module_pk),
                     incomplete_prerequisites=blocked,
                     renew_after=renew_after,
                 )
@@ -333,10 +390,6 @@ def team_rows(
                     row.max_days_overdue = max(
                         row.max_days_overdue, (today - state.due_date).days
                     )
-            for item in done.values():
-                row.last_activity = _latest(
-                    row.last_activity, item.started_at, item.completed_at
-                )
             _count_weeks(
                 row,
                 weeks=weeks,
@@ -349,17 +402,20 @@ def team_rows(
                 prerequisites=prerequisites,
                 certificates=certificates[enrolment.pk],
             )
-        attempts = checks.get(person.pk)
+        attempts = checks.get(pk)
+        row.last_activity = _latest(
+            *worked.get(pk, ()),
+            acknowledged.get(pk),
+            *(
+                (attempts["last_started"], attempts["last_submitted"])
+                if attempts
+                else ()
+            ),
+        )
         if attempts:
             row.checks_attempted = attempts["attempted"]
             row.checks_passed = attempts["passed"]
-            row.last_activity = _latest(
-                row.last_activity,
-                attempts["last_started"],
-                attempts["last_submitted"],
-            )
-        row.last_activity = _latest(row.last_activity, acknowledged.get(person.pk))
-        _set_certificate(row, by_employee_certificates[person.pk], now=now)
+        _set_certificate(row, by_employee_certificates[pk], now=now)
         rows.append(row)
     return team_sort(rows=team_filter(rows=rows, filters=filters), filters=filters)
 
@@ -424,8 +480,8 @@ def _inside(moment: dt.datetime, window: Window) -> bool:
 def _not_done(
     *,
     module: ModulePage,
-    progress: ModuleProgress | None,
-    certificates: list[Certificate],
+    progress: _Progress | None,
+    certificates: list[_Certificate],
     base_due: dt.date,
     zone: dt.tzinfo,
 ) -> Window:
@@ -464,11 +520,11 @@ def _count_weeks(
     todays: list[dt.date],
     zone: dt.tzinfo,
     start: dt.date,
-    enrolment: Enrolment,
+    enrolment: _Enrolment,
     modules: dict[int, ModulePage],
-    done: dict[int, ModuleProgress],
+    done: dict[int, _Progress],
     prerequisites: dict[int, list[int]],
-    certificates: list[Certificate],
+    certificates: list[_Certificate],
 ) -> None:
     """Add one enrolment's completions and overdue modules to the row's weeks.
 
@@ -545,10 +601,13 @@ def _count_weeks(
 
 
 def _renew_after(
-    *, enrolment: Enrolment, certificates: list[Certificate], now: dt.datetime
+    *,
+    grants_certification: bool,
+    certificates: list[_Certificate],
+    now: dt.datetime,
 ) -> dt.datetime | None:
     """``enrolment_renew_after`` from certificates already loaded (newest first)."""
-    if not enrolment.path.grants_certification or not certificates:
+    if not grants_certification or not certificates:
         return None
     latest = certificates[0]
     if latest.expires_at and latest.expires_at <= now:
@@ -557,7 +616,7 @@ def _renew_after(
 
 
 def _set_certificate(
-    row: TeamRow, certificates: list[Certificate], *, now: dt.datetime
+    row: TeamRow, certificates: list[_Certificate], *, now: dt.datetime
 ) -> None:
     """As ``employee_advocate_certificate``: valid means an expiry still ahead."""
     valid = [c for c in certificates if c.expires_at and c.expires_at > now]

@@ -35,12 +35,17 @@ STATUS_LABELS = {
 }
 
 
-def employee_zone(employee: Employee) -> zoneinfo.ZoneInfo:
-    """The person's time zone; UTC if what is stored is not a known zone."""
+def zone_named(name: str) -> zoneinfo.ZoneInfo:
+    """The time zone of that name; UTC if it is not a known zone."""
     try:
-        return zoneinfo.ZoneInfo(employee.timezone)
+        return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return zoneinfo.ZoneInfo("UTC")
+
+
+def employee_zone(employee: Employee) -> zoneinfo.ZoneInfo:
+    """The person's time zone; UTC if what is stored is not a known zone."""
+    return zone_named(employee.timezone)
 
 
 def employee_today(*, employee: Employee, now: datetime | None = None) -> date:

@@ -295,7 +295,7 @@ def test_click_figures_are_read_from_the_index_of_real_clicks(line):
     click_queries = [
         q["sql"] for q in captured.captured_queries if '"advocacy_click"' in q["sql"]
     ]
-    assert len(click_queries) == 3  # per link, unique visitors, per week
+    assert len(click_queries) == 2  # per link and week, unique visitors
 
     with connection.cursor() as cursor:
         cursor.execute(
