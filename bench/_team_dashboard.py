@@ -1069,6 +1069,11 @@ def main() -> None:
         timings["generate"] = time.perf_counter() - started
         log(f"data set built in {timings['generate']:.1f}s")
     managers = managers_find(MANAGERS)
+    # From here on this process is a web process: it gets ready as the ASGI
+    # and WSGI entry points make one.
+    from config.startup import web_process_ready
+
+    web_process_ready()
 
     small = queries_count(managers["small"])
     medium = queries_count(managers["medium"])

@@ -37,3 +37,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+from config.startup import web_process_ready  # noqa: E402
+
+web_process_ready()
