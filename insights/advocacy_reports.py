@@ -651,6 +651,7 @@ class AdvocacyReportView(HRReportView):
 
 _REACH_FIGURES = [
     ("shares", _("Shares")),
+    # xgettext:no-python-format
     ("personalised_rate", _("% in own words")),
     ("clicks", _("Clicks")),
     ("unique_clicks", _("Unique clicks")),
