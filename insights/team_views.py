@@ -252,3 +252,81 @@ def team_export_xlsx(request: HttpRequest) -> HttpResponse:
         ),
     )
     return _attachment(response, "xlsx")
+
+
+# --- Advocacy exports: totals, weeks, and only the people who agreed -----------
+
+
+def advocacy_people_headers() -> list[str]:
+    return [_("Name"), _("Shares"), _("In their own words"), _("Clicks")]
+
+
+def _advocacy(request: HttpRequest):
+    return team_advocacy(manager=_manager(request))
+
+
+def _advocacy_attachment(response: HttpResponse, extension: str) -> HttpResponse:
+    name = f"team-advocacy-{timezone.localdate():%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@never_cache
+def team_advocacy_csv(request: HttpRequest) -> HttpResponse:
+    """The "Advocacy by person" table: people who agreed to be shown, only."""
+    advocacy = _advocacy(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(advocacy_people_headers())
+    for person in advocacy.people:
+        writer.writerow(
+            [_safe(person.name), person.shares, person.personalised, person.clicks]
+        )
+    response = HttpResponse(
+        "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+    )
+    return _advocacy_attachment(response, "csv")
+
+
+@require_GET
+@never_cache
+def team_advocacy_xlsx(request: HttpRequest) -> HttpResponse:
+    """The whole advocacy section: totals, the weekly trend, and the people who
+    agreed to be shown, a sheet each."""
+    from openpyxl import Workbook
+
+    advocacy = _advocacy(request)
+    totals = advocacy.totals
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Totals")[:31])
+    sheet.append([_("Figure"), _("Value")])
+    for label, value in [
+        (_("Advocates"), totals.advocates),
+        (_("Active advocates this month"), totals.active_this_month),
+        (_("Shares"), totals.shares),
+        (_("Shared in their own words (%)"), totals.personalised_rate),
+        (_("Clicks"), totals.clicks),
+        (_("Unique clicks"), totals.unique_clicks),
+        (_("Clicks per share"), totals.clicks_per_share),
+    ]:
+        sheet.append([label, "" if value is None else value])
+    sheet = workbook.create_sheet(title=_("Weeks")[:31])
+    sheet.append([_("Week of"), _("Shares"), _("Clicks")])
+    for week in advocacy.weeks:
+        sheet.append([week.start.isoformat(), week.shares, week.clicks])
+    sheet = workbook.create_sheet(title=_("People")[:31])
+    sheet.append(advocacy_people_headers())
+    for person in advocacy.people:
+        sheet.append(
+            [_safe(person.name), person.shares, person.personalised, person.clicks]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ),
+    )
+    return _advocacy_attachment(response, "xlsx")

@@ -15,6 +15,7 @@ from advocacy.services import consent_opt_in, consent_opt_out
 from identity.models import HomePage
 from insights.team_advocacy import TREND_WEEKS, team_advocacy, team_pulse
 from onboarding.models import ModulePage, PathIndexPage, PathPage, PulseResponse
+from people.models import Employee
 from tests.advocacy.test_sharing import _certify, _post
 from tests.factories import DepartmentFactory, EmployeeFactory
 from tests.onboarding.conftest import publish
@@ -310,3 +311,61 @@ def test_click_figures_are_read_from_the_index_of_real_clicks(line):
             cursor.execute("EXPLAIN " + sql.replace("%", "%%"))
             plan = "\n".join(row[0] for row in cursor.fetchall())
             assert "Index Only Scan using advocacy_click_real_idx" in plan, plan
+
+
+ADVOCACY_CSV = "/insights/team/advocacy.csv"
+ADVOCACY_XLSX = "/insights/team/advocacy.xlsx"
+
+
+def test_advocacy_downloads_hold_the_screen_and_only_people_who_agreed(client, line):
+    import csv
+    import io
+
+    import openpyxl
+
+    client.force_login(line["mara"].user)
+    page = client.get(TEAM).content.decode()
+    assert ADVOCACY_CSV in page and ADVOCACY_XLSX in page
+
+    response = client.get(ADVOCACY_CSV)
+    assert response["Content-Disposition"].endswith('.csv"')
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["Name", "Shares", "In their own words", "Clicks"],
+        ["Ana Visible", "3", "1", "3"],
+    ]
+
+    response = client.get(ADVOCACY_XLSX)
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Totals", "Weeks", "People"]
+    totals = dict(workbook["Totals"].iter_rows(min_row=2, values_only=True))
+    assert totals == {
+        "Advocates": 2,
+        "Active advocates this month": 2,
+        "Shares": 5,
+        "Shared in their own words (%)": 40,
+        "Clicks": 4,  # the preview is not a click
+        "Unique clicks": 3,
+        "Clicks per share": 0.8,
+    }
+    weeks = list(workbook["Weeks"].iter_rows(min_row=2, values_only=True))
+    shown = team_advocacy(manager=line["mara"], now=timezone.now()).weeks
+    assert weeks == [(w.start.isoformat(), w.shares, w.clicks) for w in shown]
+    assert list(workbook["People"].iter_rows(values_only=True)) == [
+        ("Name", "Shares", "In their own words", "Clicks"),
+        ("Ana Visible", 3, 1, 3),
+    ]
+
+
+def test_advocacy_downloads_keep_to_the_managers_own_line(client, line):
+    outsider = EmployeeFactory(full_name="Nobody Reports")
+    client.force_login(outsider.user)
+    assert client.get(ADVOCACY_CSV).status_code == 404
+    assert client.get(ADVOCACY_XLSX).status_code == 404
+
+    otto = Employee.objects.get(full_name="Otto Othermanager")
+    client.force_login(otto.user)
+    text = client.get(ADVOCACY_CSV).content.decode("utf-8-sig")
+    assert "Olga Outside" in text
+    for name in ("Ana Visible", "Bruno Hidden", "Dani Optedout"):
+        assert name not in text
