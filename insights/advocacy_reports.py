@@ -27,13 +27,12 @@ import django_filters
 from django import forms
 from django.db import connections
 from django.db.models import Count, F, Min, Q, QuerySet
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, Table
 
 from advocacy.models import (
@@ -52,10 +51,9 @@ from onboarding.models import (
     ModuleProgress,
     PathPage,
 )
-from people.admin_views import forbidden_as_403
 from people.models import Department, Employee
 
-from .reports import HRReportView, reports_allowed
+from .reports import HRReportView, ReportMenuItem, report_urls
 
 # --- What every report filters by ------------------------------------------------
 
@@ -785,11 +783,6 @@ class OnboardingAdvocacyView(AdvocacyReportView):
 # --- Admin URLs and menu ---------------------------------------------------------
 
 
-class AdvocacyReportMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        return reports_allowed(request.user)
-
-
 _VIEWS = [
     ("reports/advocacy-reach/", ReachView, "insights_advocacy_reach"),
     ("reports/top-posts/", TopPostsView, "insights_top_posts"),
@@ -803,22 +796,14 @@ _VIEWS = [
 
 @hooks.register("register_admin_urls")
 def register_advocacy_report_urls():
-    urls = []
-    for route, view, name in _VIEWS:
-        urls.append(path(route, forbidden_as_403(view.as_view()), name=name))
-        urls.append(
-            path(
-                f"{route}results/",
-                forbidden_as_403(view.as_view(results_only=True)),
-                name=f"{name}_results",
-            )
-        )
-    return urls
+    return [
+        url for route, view, name in _VIEWS for url in report_urls(route, name, view)
+    ]
 
 
 @hooks.register("register_reports_menu_item")
 def register_reach_menu_item():
-    return AdvocacyReportMenuItem(
+    return ReportMenuItem(
         _("Advocacy reach"),
         reverse("insights_advocacy_reach"),
         name="advocacy-reach",
@@ -829,7 +814,7 @@ def register_reach_menu_item():
 
 @hooks.register("register_reports_menu_item")
 def register_top_posts_menu_item():
-    return AdvocacyReportMenuItem(
+    return ReportMenuItem(
         _("Top posts"),
         reverse("insights_top_posts"),
         name="top-posts",
@@ -840,7 +825,7 @@ def register_top_posts_menu_item():
 
 @hooks.register("register_reports_menu_item")
 def register_onboarding_advocacy_menu_item():
-    return AdvocacyReportMenuItem(
+    return ReportMenuItem(
         _("Onboarding ↔ advocacy"),
         reverse("insights_onboarding_advocacy"),
         name="onboarding-advocacy",

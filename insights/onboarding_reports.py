@@ -49,16 +49,13 @@ from datetime import date, datetime
 
 import django_filters
 from django.db.models import Count, Q, QuerySet
-from django.urls import path as url_path
 from django.urls import reverse
 from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page
 
 from onboarding.models import CheckAttempt, ModulePage, PathPage, PulseResponse
@@ -68,10 +65,14 @@ from onboarding.selectors import (
     pulse_summary,
     translations_for_reader,
 )
-from people.admin_views import forbidden_as_403
 from people.models import Department
 
-from .reports import HRReportView, report_paths, reports_allowed
+from .reports import (
+    HRReportView,
+    ReportMenuItem,
+    report_paths,
+    report_urls,
+)
 
 HIDDEN = _("Fewer than 5 answers: hidden to keep them anonymous")
 ENPS_QUESTION = _("How likely are you to recommend us as a place to work to a friend?")
@@ -735,30 +736,14 @@ class CheckQuestionsView(_ChecksReport):
 # --- Admin URLs and menu items ----------------------------------------------------
 
 
-class OnboardingReportMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        return reports_allowed(request.user)
-
-
-def _report_urls(prefix: str, name: str, view: type[ReportView]) -> list:
-    return [
-        url_path(prefix, forbidden_as_403(view.as_view()), name=name),
-        url_path(
-            f"{prefix}results/",
-            forbidden_as_403(view.as_view(results_only=True)),
-            name=f"{name}_results",
-        ),
-    ]
-
-
 @hooks.register("register_admin_urls")
 def register_onboarding_report_urls():
     return [
-        *_report_urls("reports/pulse/", "insights_pulse", PulseView),
-        *_report_urls(
+        *report_urls("reports/pulse/", "insights_pulse", PulseView),
+        *report_urls(
             "reports/knowledge-checks/", "insights_checks", KnowledgeChecksView
         ),
-        *_report_urls(
+        *report_urls(
             "reports/knowledge-checks/questions/",
             "insights_check_questions",
             CheckQuestionsView,
@@ -768,7 +753,7 @@ def register_onboarding_report_urls():
 
 @hooks.register("register_reports_menu_item")
 def register_pulse_menu_item():
-    return OnboardingReportMenuItem(
+    return ReportMenuItem(
         _("Pulse and eNPS"),
         reverse("insights_pulse"),
         name="pulse-enps",
@@ -779,7 +764,7 @@ def register_pulse_menu_item():
 
 @hooks.register("register_reports_menu_item")
 def register_checks_menu_item():
-    return OnboardingReportMenuItem(
+    return ReportMenuItem(
         _("Knowledge checks"),
         reverse("insights_checks"),
         name="knowledge-checks",

@@ -15,11 +15,13 @@ import django_filters
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import path as url_path
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
@@ -33,6 +35,7 @@ from onboarding.models import (
     PathPage,
 )
 from onboarding.selectors import ModuleStatus, module_state, zone_named
+from people.admin_views import forbidden_as_403
 from people.models import Department, Employee
 
 REPORTS_PERMISSION = "insights.view_reports"
@@ -192,6 +195,26 @@ class HRReportView(ReportView):
         if field in headings:
             return headings[field]
         return super().get_heading(queryset, field)
+
+
+class ReportMenuItem(MenuItem):
+    """Under Reports, only for people who may read HR reports."""
+
+    def is_shown(self, request) -> bool:
+        return reports_allowed(request.user)
+
+
+def report_urls(route: str, name: str, view: type[HRReportView]) -> list:
+    """A report's page, and the results-only page its filters refresh, both
+    answering 403 (not a redirect) to anyone without the permission."""
+    return [
+        url_path(route, forbidden_as_403(view.as_view()), name=name),
+        url_path(
+            f"{route}results/",
+            forbidden_as_403(view.as_view(results_only=True)),
+            name=f"{name}_results",
+        ),
+    ]
 
 
 class PathFunnelView(HRReportView):

@@ -212,37 +212,30 @@ def _export_rows(request: HttpRequest) -> list[list]:
     return [export_row(r) for r in team.team_rows(manager=manager, filters=filters)]
 
 
-def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
-    name = f"team-onboarding-{timezone.localdate():%Y-%m-%d}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@require_GET
-@never_cache
-def team_export_csv(request: HttpRequest) -> HttpResponse:
-    rows = _export_rows(request)
+def _csv(*, name: str, header: list[str], rows: list[list]) -> HttpResponse:
+    """A CSV download that Excel opens as UTF-8 (byte-order mark first)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(export_headers())
+    writer.writerow(header)
     writer.writerows(rows)
     response = HttpResponse(
         "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
     )
-    return _attachment(response, "csv")
+    return _attachment(response, f"{name}.csv")
 
 
-@require_GET
-@never_cache
-def team_export_xlsx(request: HttpRequest) -> HttpResponse:
+def _xlsx(
+    *, name: str, sheets: list[tuple[str, list[str], list[list]]]
+) -> HttpResponse:
+    """An Excel download, one sheet per (title, header, rows)."""
     from openpyxl import Workbook
 
-    rows = _export_rows(request)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Onboarding")[:31])
-    sheet.append(export_headers())
-    for row in rows:
-        sheet.append(row)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(
@@ -251,7 +244,35 @@ def team_export_xlsx(request: HttpRequest) -> HttpResponse:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         ),
     )
-    return _attachment(response, "xlsx")
+    return _attachment(response, f"{name}.xlsx")
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _dated(name: str) -> str:
+    return f"{name}-{timezone.localdate():%Y-%m-%d}"
+
+
+@require_GET
+@never_cache
+def team_export_csv(request: HttpRequest) -> HttpResponse:
+    return _csv(
+        name=_dated("team-onboarding"),
+        header=export_headers(),
+        rows=_export_rows(request),
+    )
+
+
+@require_GET
+@never_cache
+def team_export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _xlsx(
+        name=_dated("team-onboarding"),
+        sheets=[(_("Onboarding"), export_headers(), _export_rows(request))],
+    )
 
 
 # --- Advocacy exports: totals, weeks, and only the people who agreed -----------
@@ -261,32 +282,21 @@ def advocacy_people_headers() -> list[str]:
     return [_("Name"), _("Shares"), _("In their own words"), _("Clicks")]
 
 
-def _advocacy(request: HttpRequest):
-    return team_advocacy(manager=_manager(request))
-
-
-def _advocacy_attachment(response: HttpResponse, extension: str) -> HttpResponse:
-    name = f"team-advocacy-{timezone.localdate():%Y-%m-%d}.{extension}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def _advocacy_people(advocacy) -> list[list]:
+    """The "Advocacy by person" table: people who agreed to be shown, only."""
+    return [
+        [_safe(p.name), p.shares, p.personalised, p.clicks] for p in advocacy.people
+    ]
 
 
 @require_GET
 @never_cache
 def team_advocacy_csv(request: HttpRequest) -> HttpResponse:
-    """The "Advocacy by person" table: people who agreed to be shown, only."""
-    advocacy = _advocacy(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(advocacy_people_headers())
-    for person in advocacy.people:
-        writer.writerow(
-            [_safe(person.name), person.shares, person.personalised, person.clicks]
-        )
-    response = HttpResponse(
-        "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+    return _csv(
+        name=_dated("team-advocacy"),
+        header=advocacy_people_headers(),
+        rows=_advocacy_people(team_advocacy(manager=_manager(request))),
     )
-    return _advocacy_attachment(response, "csv")
 
 
 @require_GET
@@ -294,14 +304,9 @@ def team_advocacy_csv(request: HttpRequest) -> HttpResponse:
 def team_advocacy_xlsx(request: HttpRequest) -> HttpResponse:
     """The whole advocacy section: totals, the weekly trend, and the people who
     agreed to be shown, a sheet each."""
-    from openpyxl import Workbook
-
-    advocacy = _advocacy(request)
+    advocacy = team_advocacy(manager=_manager(request))
     totals = advocacy.totals
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Totals")[:31])
-    sheet.append([_("Figure"), _("Value")])
-    for label, value in [
+    figures = [
         (_("Advocates"), totals.advocates),
         (_("Active advocates this month"), totals.active_this_month),
         (_("Shares"), totals.shares),
@@ -309,24 +314,20 @@ def team_advocacy_xlsx(request: HttpRequest) -> HttpResponse:
         (_("Clicks"), totals.clicks),
         (_("Unique clicks"), totals.unique_clicks),
         (_("Clicks per share"), totals.clicks_per_share),
-    ]:
-        sheet.append([label, "" if value is None else value])
-    sheet = workbook.create_sheet(title=_("Weeks")[:31])
-    sheet.append([_("Week of"), _("Shares"), _("Clicks")])
-    for week in advocacy.weeks:
-        sheet.append([week.start.isoformat(), week.shares, week.clicks])
-    sheet = workbook.create_sheet(title=_("People")[:31])
-    sheet.append(advocacy_people_headers())
-    for person in advocacy.people:
-        sheet.append(
-            [_safe(person.name), person.shares, person.personalised, person.clicks]
-        )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        ),
+    ]
+    return _xlsx(
+        name=_dated("team-advocacy"),
+        sheets=[
+            (
+                _("Totals"),
+                [_("Figure"), _("Value")],
+                [[label, "" if value is None else value] for label, value in figures],
+            ),
+            (
+                _("Weeks"),
+                [_("Week of"), _("Shares"), _("Clicks")],
+                [[w.start.isoformat(), w.shares, w.clicks] for w in advocacy.weeks],
+            ),
+            (_("People"), advocacy_people_headers(), _advocacy_people(advocacy)),
+        ],
     )
-    return _advocacy_attachment(response, "xlsx")

@@ -7,51 +7,29 @@ administrators); everyone else gets no menu item and a 403.
 from __future__ import annotations
 
 from django.contrib.auth.models import Permission
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
-
-from people.admin_views import forbidden_as_403
 
 # Each of these registers its own reports' URLs and menu items when imported.
 from . import advocacy_reports, onboarding_reports, reports  # noqa: F401
 
 
-class ReportMenuItem(MenuItem):
-    def is_shown(self, request) -> bool:
-        return reports.reports_allowed(request.user)
-
-
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [
-        path(
-            "reports/path-funnel/",
-            forbidden_as_403(reports.PathFunnelView.as_view()),
-            name="insights_path_funnel",
+        *reports.report_urls(
+            "reports/path-funnel/", "insights_path_funnel", reports.PathFunnelView
         ),
-        path(
-            "reports/path-funnel/results/",
-            forbidden_as_403(reports.PathFunnelView.as_view(results_only=True)),
-            name="insights_path_funnel_results",
-        ),
-        path(
-            "reports/overdue/",
-            forbidden_as_403(reports.OverdueView.as_view()),
-            name="insights_overdue",
-        ),
-        path(
-            "reports/overdue/results/",
-            forbidden_as_403(reports.OverdueView.as_view(results_only=True)),
-            name="insights_overdue_results",
+        *reports.report_urls(
+            "reports/overdue/", "insights_overdue", reports.OverdueView
         ),
     ]
 
 
 @hooks.register("register_reports_menu_item")
 def register_path_funnel_menu_item():
-    return ReportMenuItem(
+    return reports.ReportMenuItem(
         _("Path funnel"),
         reverse("insights_path_funnel"),
         name="path-funnel",
@@ -62,7 +40,7 @@ def register_path_funnel_menu_item():
 
 @hooks.register("register_reports_menu_item")
 def register_overdue_menu_item():
-    return ReportMenuItem(
+    return reports.ReportMenuItem(
         _("Overdue modules"),
         reverse("insights_overdue"),
         name="overdue-modules",
