@@ -54,6 +54,7 @@ from onboarding.models import (
 from people.models import Department, Employee
 
 from .reports import HRReportView, ReportMenuItem, report_urls
+from .team_advocacy import personalised_rate
 
 # --- What every report filters by ------------------------------------------------
 
@@ -126,10 +127,7 @@ class ReachCounts:
 
     @property
     def personalised_rate(self) -> int | None:
-        """Shares written in the person's own words, in %; None without shares."""
-        if not self.shares:
-            return None
-        return round(100 * self.personalised / self.shares)
+        return personalised_rate(personalised=self.personalised, shares=self.shares)
 
     @property
     def clicks_per_share(self) -> float | int | None:

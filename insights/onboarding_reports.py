@@ -56,12 +56,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 from onboarding.models import CheckAttempt, ModulePage, PathPage, PulseResponse
 from onboarding.selectors import (
     check_answer_right,
     check_questions,
+    paths_modules,
     pulse_summary,
     translations_for_reader,
 )
@@ -408,19 +409,14 @@ def check_modules(*, path: PathPage | None = None) -> list[ModulePage]:
     Two queries: the paths and their modules. Each module carries its path as
     ``report_path``.
     """
-    paths = {p.path: p for p in report_paths()}
-    if path is not None:
-        paths = {p.path: p for p in paths.values() if p.pk == path.pk}
-    if not paths:
-        return []
-    in_paths = Q(pk__in=[])
-    for tree_path, parent in paths.items():
-        in_paths |= Q(path__startswith=tree_path, depth=parent.depth + 1)
+    paths = [p for p in report_paths() if path is None or p.pk == path.pk]
+    by_path = paths_modules(paths=paths)
     modules = []
-    for module in ModulePage.objects.live().filter(in_paths).order_by("path"):
-        if module.has_check:
-            module.report_path = paths[module.path[: -Page.steplen]]
-            modules.append(module)
+    for parent in paths:  # tree order, as the modules within each
+        for module in by_path.get(parent.pk, []):
+            if module.has_check:
+                module.report_path = parent
+                modules.append(module)
     return modules
 
 

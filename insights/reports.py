@@ -25,7 +25,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 from onboarding.models import (
     Certificate,
@@ -34,7 +34,13 @@ from onboarding.models import (
     ModuleProgress,
     PathPage,
 )
-from onboarding.selectors import ModuleStatus, module_state, zone_named
+from onboarding.selectors import (
+    ModuleStatus,
+    module_state,
+    modules_prerequisites,
+    paths_modules,
+    zone_named,
+)
 from people.admin_views import forbidden_as_403
 from people.models import Department, Employee
 
@@ -315,22 +321,10 @@ def overdue_rows(
     if not enrolments:
         return []
     paths = PathPage.objects.in_bulk({e.path_id for e in enrolments})
-    in_paths = Q(pk__in=[])
-    for path in paths.values():
-        in_paths |= Q(path__startswith=path.path, depth=path.depth + 1)
-    modules: dict[int, list[ModulePage]] = {}
-    parents = {path.path: pk for pk, path in paths.items()}
-    for module in ModulePage.objects.live().filter(in_paths).order_by("path"):
-        parent = parents[module.path[: -Page.steplen]]
-        modules.setdefault(parent, []).append(module)
-    module_ids = [m.pk for ms in modules.values() for m in ms]
-
-    through = ModulePage.prerequisites.through
-    prerequisites: dict[int, list[int]] = {}
-    for from_id, to_id in through.objects.filter(
-        from_modulepage_id__in=module_ids
-    ).values_list("from_modulepage_id", "to_modulepage_id"):
-        prerequisites.setdefault(from_id, []).append(to_id)
+    modules = paths_modules(paths=paths.values())
+    prerequisites = modules_prerequisites(
+        module_ids=[m.pk for ms in modules.values() for m in ms]
+    )
 
     enrolment_ids = [e.pk for e in enrolments]
     # Tens of thousands of rows for a large organisation: the columns used

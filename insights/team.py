@@ -42,6 +42,8 @@ from onboarding.selectors import (
     employee_zone,
     module_release_date,
     module_state,
+    modules_prerequisites,
+    paths_modules,
     zone_named,
 )
 from people.models import Employee, Team
@@ -200,22 +202,6 @@ def _path_titles(paths: dict[int, PathPage]) -> dict[int, str]:
     return titles
 
 
-def _modules_by_path(paths: dict[int, PathPage]) -> dict[int, list[ModulePage]]:
-    """Live modules of every path, in path order, in one query."""
-    if not paths:
-        return {}
-    where = Q()
-    for p in paths.values():
-        where |= Q(path__startswith=p.path, depth=p.depth + 1)
-    by_tree_path = {p.path: pk for pk, p in paths.items()}
-    modules: dict[int, list[ModulePage]] = defaultdict(list)
-    for module in ModulePage.objects.live().filter(where).order_by("path"):
-        parent = by_tree_path.get(module.path[: -ModulePage.steplen])
-        if parent is not None:
-            modules[parent].append(module)
-    return modules
-
-
 def _latest(*values: dt.datetime | None) -> dt.datetime | None:
     present = [v for v in values if v is not None]
     return max(present) if present else None
@@ -271,14 +257,10 @@ def team_rows(
     active = [e.pk for e in enrolments]
     paths = PathPage.objects.in_bulk({e.path_id for e in enrolments})
     titles = _path_titles(paths)
-    modules = _modules_by_path(paths)
-    module_ids = [m.pk for ms in modules.values() for m in ms]
-    prerequisites: dict[int, list[int]] = defaultdict(list)
-    through = ModulePage.prerequisites.through
-    for from_id, to_id in through.objects.filter(
-        from_modulepage_id__in=module_ids
-    ).values_list("from_modulepage_id", "to_modulepage_id"):
-        prerequisites[from_id].append(to_id)
+    modules = paths_modules(paths=paths.values())
+    prerequisites = modules_prerequisites(
+        module_ids=[m.pk for ms in modules.values() for m in ms]
+    )
     progress: dict[int, dict[int, _Progress]] = defaultdict(dict)
     for enrolment_id, module_id, *values in ModuleProgress.objects.filter(
         enrolment_id__in_ids=active

@@ -29,6 +29,13 @@ from .team import team_line
 TREND_WEEKS = 8
 
 
+def personalised_rate(*, personalised: int, shares: int) -> int | None:
+    """Shares written in the person's own words, in %; None without shares."""
+    if not shares:
+        return None
+    return round(100 * personalised / shares)
+
+
 @dataclass(frozen=True)
 class AdvocacyTotals:
     advocates: int = 0
@@ -40,10 +47,7 @@ class AdvocacyTotals:
 
     @property
     def personalised_rate(self) -> int | None:
-        """Shares written in the person's own words, in %; None without shares."""
-        if not self.shares:
-            return None
-        return round(100 * self.personalised / self.shares)
+        return personalised_rate(personalised=self.personalised, shares=self.shares)
 
     @property
     def clicks_per_share(self) -> float | None:

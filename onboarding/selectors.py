@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from people.models import Employee
 
-from .models import Enrolment, ModulePage, ModuleProgress
+from .models import Enrolment, ModulePage, ModuleProgress, PathPage
 
 
 class ModuleStatus(StrEnum):
@@ -150,6 +151,35 @@ def enrolment_renew_after(*, enrolment: Enrolment, now: datetime | None = None):
     if latest and latest.expires_at and latest.expires_at <= now:
         return latest.expires_at
     return None
+
+
+def paths_modules(*, paths: Iterable[PathPage]) -> dict[int, list[ModulePage]]:
+    """Each path's live modules by path id, in path order: one query for any
+    number of paths (the dashboards and reports read many people's paths)."""
+    paths = list(paths)
+    if not paths:
+        return {}
+    by_tree_path = {p.path: p.pk for p in paths}
+    where = models.Q()
+    for p in paths:
+        where |= models.Q(path__startswith=p.path, depth=p.depth + 1)
+    modules: dict[int, list[ModulePage]] = {}
+    for module in ModulePage.objects.live().filter(where).order_by("path"):
+        parent = by_tree_path.get(module.path[: -ModulePage.steplen])
+        if parent is not None:
+            modules.setdefault(parent, []).append(module)
+    return modules
+
+
+def modules_prerequisites(*, module_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The ids of the modules each of ``module_ids`` needs done first, in one query."""
+    through = ModulePage.prerequisites.through
+    needs: dict[int, list[int]] = {}
+    for from_id, to_id in through.objects.filter(
+        from_modulepage_id__in=list(module_ids)
+    ).values_list("from_modulepage_id", "to_modulepage_id"):
+        needs.setdefault(from_id, []).append(to_id)
+    return needs
 
 
 def enrolment_timeline(
