@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from .imports import NUL_MESSAGE
 from .models import Employee, User, UserManager
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -41,7 +42,7 @@ class PeopleImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(_("The file is larger than 10 MB."))
         try:
-            return upload.read().decode("utf-8-sig")
+            text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ValidationError(
                 _(
@@ -49,6 +50,10 @@ class PeopleImportForm(forms.Form):
                     "“CSV UTF-8 (comma delimited)”."
                 )
             ) from error
+        if "\x00" in text:
+            # PostgreSQL cannot even store it; refuse before anything is saved.
+            raise ValidationError(NUL_MESSAGE)
+        return text
 
 
 class EmployeeAdminForm(WagtailAdminModelForm):

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -27,15 +28,17 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 
-from . import imports, services
+from . import imports, selectors, services
 from .admin_forms import PeopleImportForm
 from .models import Employee, Invitation, PeopleImport
 
 IMPORT_PERMISSION = "people.add_employee"
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return TemplateResponse(request, "people/admin/forbidden.html", status=403)
+def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    return TemplateResponse(
+        request, "people/admin/forbidden.html", {"message": message}, status=403
+    )
 
 
 def forbidden_as_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -48,8 +51,8 @@ def forbidden_as_403(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except PermissionDenied:
-            return _forbidden(request)
+        except PermissionDenied as refusal:
+            return forbidden(request, str(refusal))
 
     return wrapped
 
@@ -75,7 +78,31 @@ class _ServiceErrorsAsFormErrors:
             return self.form_invalid(form)
 
 
+@reauthentication_required
+def _reauthenticated(request: HttpRequest) -> None:
+    """Raise allauth's ReauthenticationRequired unless the visitor proved who
+    they are (password, code or authenticator) in the last few minutes.
+
+    allauth then asks for it and replays the POST that needed it.
+    """
+
+
 # People ----------------------------------------------------------------------
+
+
+class _ManageAllowedRequired:
+    """Refuses a person with more rights than the visitor (selectors.py)."""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if getattr(self, "object", None) is None:
+            self.object = self.get_object()
+        if not selectors.employee_manage_allowed(
+            actor=request.user, employee=self.object
+        ):
+            raise PermissionDenied(
+                selectors.manage_refused_message(employee=self.object)
+            )
+        return super().dispatch(request, *args, **kwargs)
 
 
 class EmployeeIndexView(generic.IndexView):
@@ -86,8 +113,26 @@ class EmployeeIndexView(generic.IndexView):
             super().get_base_queryset().select_related("user", "department", "manager")
         )
 
+    @cached_property
+    def beyond_reach(self) -> set[int]:
+        """Users of the people this visitor may see but not change."""
+        users = selectors.users_beyond_reach(actor=self.request.user)
+        return set(users.values_list("pk", flat=True))
+
+    def get_edit_url(self, instance: Employee) -> str | None:
+        if instance.user_id in self.beyond_reach:
+            return None
+        return super().get_edit_url(instance)
+
+    def get_delete_url(self, instance: Employee) -> str | None:
+        if instance.user_id in self.beyond_reach:
+            return None
+        return super().get_delete_url(instance)
+
     def get_list_more_buttons(self, instance: Employee):
         buttons = super().get_list_more_buttons(instance)
+        if instance.user_id in self.beyond_reach:
+            return buttons
         if self.invite_url_name and self.request.user.has_perm("people.add_invitation"):
             buttons.append(
                 MenuItem(
@@ -109,15 +154,24 @@ class EmployeeCreateView(_ServiceErrorsAsFormErrors, generic.CreateView):
         return employee
 
 
-class EmployeeEditView(_ServiceErrorsAsFormErrors, generic.EditView):
+class EmployeeEditView(
+    _ManageAllowedRequired, _ServiceErrorsAsFormErrors, generic.EditView
+):
     invite_url_name: str | None = None
+
+    def form_valid(self, form):
+        if form.cleaned_data["email"] != self.object.user.email:
+            _reauthenticated(self.request)
+        return super().form_valid(form)
 
     def save_instance(self) -> Employee:
         employee = services.employee_update(
             employee=self.object, **self.form.profile_fields()
         )
         services.employee_email_change(
-            employee=employee, email=self.form.cleaned_data["email"]
+            employee=employee,
+            email=self.form.cleaned_data["email"],
+            actor=self.request.user,
         )
         log(instance=employee, action="wagtail.edit", user=self.request.user)
         return employee
@@ -137,8 +191,15 @@ class EmployeeEditView(_ServiceErrorsAsFormErrors, generic.EditView):
         return buttons
 
 
+class EmployeeDeleteView(_ManageAllowedRequired, generic.DeleteView):
+    pass
+
+
 class EmployeeInviteView(
-    generic.PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView
+    _ManageAllowedRequired,
+    generic.PermissionCheckedMixin,
+    WagtailAdminTemplateMixin,
+    TemplateView,
 ):
     """GET asks for confirmation; POST sends the invitation."""
 
@@ -191,7 +252,7 @@ class EmployeeInviteView(
 class _ImportPermissionRequired:
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.has_perm(IMPORT_PERMISSION):
-            return _forbidden(request)
+            return forbidden(request)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -221,7 +282,7 @@ class PeopleImportUploadView(
     def form_valid(self, form: PeopleImportForm) -> HttpResponse:
         people_import = imports.people_import_start(
             content=form.cleaned_data["file"],
-            file_name=self.request.FILES["file"].name,
+            file_name=self.request.FILES["file"].name.replace("\x00", ""),
             uploaded_by=self.request.user,
         )
         return redirect("people_import_status", pk=people_import.pk)

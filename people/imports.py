@@ -8,6 +8,10 @@ leave only once every row is saved.
 Progress goes to the cache, not the database: the import's transaction is not
 visible to other connections until it commits, but the status page must see
 the rows move while it runs.
+
+One import runs at a time, and it reads the database inside its own
+transaction: a second upload of the same file waits for the first, then finds
+nothing to change.
 """
 
 from __future__ import annotations
@@ -24,13 +28,22 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from . import services
-from .models import Department, Employee, PeopleImport, Team, User, UserManager
+from . import selectors, services
+from .models import (
+    Department,
+    Employee,
+    PeopleImport,
+    Team,
+    User,
+    UserManager,
+    start_date_range,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +64,10 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("email", "full_name")
 DATE_FORMAT = "%Y-%m-%d"
+NUL_MESSAGE = gettext_lazy(
+    "The file contains NUL characters, so it is not CSV text: it may be a "
+    "spreadsheet or UTF-16. In Excel, save it as “CSV UTF-8 (comma delimited)”."
+)
 
 VALIDATING = "validating"
 WRITING = "writing"
@@ -86,6 +103,17 @@ class PeopleImportInvalid(Exception):
         super().__init__("\n".join(str(error) for error in errors))
         self.errors = errors
         self.total_rows = total_rows
+
+
+class PeopleImportBusy(Exception):
+    """Another import kept the lock too long; nothing was written."""
+
+
+# Any number: it only has to be the same for every import.
+_LOCK_KEY = 7_412_001
+# How long an import waits for the one before it (PostgreSQL; SQLite waits for
+# its busy timeout).
+_LOCK_WAIT = "60s"
 
 
 @dataclass
@@ -166,16 +194,23 @@ def people_import_process(
     people_import: PeopleImport,
     language: str | None = None,
     on_progress: ProgressCallback | None = None,
+    operator: bool = False,
 ) -> PeopleImport:
     """Run a stored import and record its outcome on it.
 
     Error messages are written in ``language`` (the uploader's, at upload time)
-    because a background worker has no request to take it from.
+    because a background worker has no request to take it from. The import acts
+    as its uploader; ``operator=True`` (``manage.py import_people``) runs it
+    for someone at the server's shell, who can change anyone anyway.
     """
-    if people_import.status != PeopleImport.Status.PENDING:
-        return people_import  # a retried task must not import twice
+    # A retried task must not import twice, even when both copies run at once.
+    claimed = PeopleImport.objects.filter(
+        pk=people_import.pk, status=PeopleImport.Status.PENDING
+    ).update(status=PeopleImport.Status.RUNNING)
+    if not claimed:
+        people_import.refresh_from_db()
+        return people_import
     people_import.status = PeopleImport.Status.RUNNING
-    people_import.save(update_fields=["status"])
     key = people_import_progress_key(people_import_id=people_import.pk)
 
     def progress(phase: str, done: int, total: int) -> None:
@@ -185,15 +220,38 @@ def people_import_process(
 
     with translation.override(language or translation.get_language()):
         try:
+            if people_import.uploaded_by is None and not operator:
+                raise PeopleImportInvalid(
+                    [
+                        RowError(
+                            1,
+                            _(
+                                "The person who uploaded this file no longer has an "
+                                "account, so nothing was imported."
+                            ),
+                        )
+                    ]
+                )
             result = people_import_run(
                 content=people_import.content,
-                invited_by=people_import.uploaded_by,
+                actor=people_import.uploaded_by,
                 on_progress=progress,
             )
         except PeopleImportInvalid as invalid:
             people_import.status = PeopleImport.Status.FAILED
             people_import.total_rows = invalid.total_rows
             people_import.errors = [error.as_dict() for error in invalid.errors]
+        except PeopleImportBusy:
+            people_import.status = PeopleImport.Status.FAILED
+            people_import.errors = [
+                {
+                    "row": None,
+                    "message": _(
+                        "Another import was still running, so this one changed "
+                        "nothing. Upload the file again when it has finished."
+                    ),
+                }
+            ]
         except Exception:
             logger.exception("People import %s crashed", people_import.pk)
             people_import.status = PeopleImport.Status.FAILED
@@ -224,19 +282,48 @@ def people_import_process(
 def people_import_run(
     *,
     content: str,
-    invited_by: User | None = None,
+    actor: User | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Validate the whole file, then create or update everyone in one transaction.
 
     Raises ``PeopleImportInvalid`` with every row error found, having written
-    nothing. New people get an invitation after the transaction commits.
+    nothing. New people get an invitation from ``actor`` after the transaction
+    commits. ``actor`` may only change people within their reach
+    (``selectors.users_beyond_reach``); ``None`` is an operator's shell.
+    Raises ``PeopleImportBusy`` if another import holds the lock too long.
     """
-    plan = _plan_build(content=content, on_progress=on_progress)
-    if plan.errors:
-        raise PeopleImportInvalid(plan.errors, total_rows=len(plan.rows))
-    with transaction.atomic():
-        return _plan_apply(plan=plan, invited_by=invited_by, on_progress=on_progress)
+    try:
+        with transaction.atomic():
+            _lock_take()
+            plan = _plan_build(content=content, on_progress=on_progress)
+            if plan.errors:
+                raise PeopleImportInvalid(plan.errors, total_rows=len(plan.rows))
+            return _plan_apply(plan=plan, actor=actor, on_progress=on_progress)
+    except OperationalError as error:
+        if _is_lock_wait(error):
+            raise PeopleImportBusy from error
+        raise
+
+
+def _lock_take() -> None:
+    """Wait for any import still writing (inside the caller's transaction).
+
+    SQLite needs nothing: its transactions here begin IMMEDIATE, which takes
+    the database's one write lock.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{_LOCK_WAIT}'")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+
+
+def _is_lock_wait(error: OperationalError) -> bool:
+    lock_not_available = "55P03"
+    return getattr(
+        error.__cause__, "sqlstate", None
+    ) == lock_not_available or "database is locked" in str(error)
 
 
 # Reading ---------------------------------------------------------------------
@@ -247,6 +334,8 @@ def _csv_read(
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[RowError]]:
     """Header names and non-blank rows, numbered as a spreadsheet shows them."""
     content = content.removeprefix("\ufeff")
+    if "\x00" in content:
+        return [], [], [RowError(1, str(NUL_MESSAGE))]
     first_line = content.split("\n", 1)[0]
     # Spanish Excel writes semicolons; the header names contain neither.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -375,12 +464,28 @@ def _row_clean(
         row.fields["start_date"] = None
         if value:
             try:
-                row.fields["start_date"] = datetime.strptime(value, DATE_FORMAT).date()
+                start = datetime.strptime(value, DATE_FORMAT).date()
             except ValueError:
                 problems.append(
                     _('The start date "%(value)s" is not a date like 2026-01-31.')
                     % {"value": value}
                 )
+            else:
+                earliest, latest = start_date_range()
+                if earliest <= start <= latest:
+                    row.fields["start_date"] = start
+                else:
+                    problems.append(
+                        _(
+                            'The start date "%(value)s" is out of range: it must be '
+                            "between %(earliest)s and %(latest)s."
+                        )
+                        % {
+                            "value": value,
+                            "earliest": earliest.isoformat(),
+                            "latest": latest.isoformat(),
+                        }
+                    )
 
     limit = Department._meta.get_field("name").max_length
     for name in ("department", "team"):
@@ -580,8 +685,20 @@ def _differs(employee: Employee, name: str, value: Any) -> bool:
     return getattr(employee, name) != value
 
 
+def _beyond_reach(*, actor: User | None, emails: set[str]) -> set[str]:
+    """Which of ``emails`` belong to people ``actor`` may not change."""
+    if actor is None:
+        return set()
+    return set(
+        selectors.users_beyond_reach(actor=actor)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=list(emails))
+        .values_list("email_lower", flat=True)
+    )
+
+
 def _plan_apply(
-    *, plan: _Plan, invited_by: User | None, on_progress: ProgressCallback | None
+    *, plan: _Plan, actor: User | None, on_progress: ProgressCallback | None
 ) -> ImportResult:
     emails = {row.email for row in plan.rows}
     references = {
@@ -597,6 +714,8 @@ def _plan_apply(
             email_lower__in=list(emails - set(people)), employee__isnull=True
         )
     }
+    beyond = _beyond_reach(actor=actor, emails=emails)
+    refused: list[RowError] = []
     groups = _departments_resolve(rows=plan.rows)
     result = ImportResult(total_rows=len(plan.rows))
     updated: set[str] = set()
@@ -607,6 +726,8 @@ def _plan_apply(
     progress = _Progress(on_progress, WRITING, len(plan.rows))
 
     for done, row in enumerate(_rows_ordered(plan=plan), start=1):
+        if row.manager_email and row.manager_email not in people:
+            continue  # the manager's own row was refused: nothing will be saved
         wanted = dict(row.fields)
         if "department" in plan.columns:
             key = row.department.lower() if row.department else None
@@ -626,6 +747,23 @@ def _plan_apply(
                 wanted["buddy"] = people[row.buddy_email] if row.buddy_email else None
 
         employee = people.get(row.email)
+        if row.email in beyond and (
+            employee is None
+            or any(_differs(employee, name, value) for name, value in wanted.items())
+        ):
+            refused.append(
+                RowError(
+                    row.number,
+                    _(
+                        "%(email)s has rights you do not have: only someone with at "
+                        "least the same roles can change them. Leave this row out "
+                        "or ask an administrator."
+                    )
+                    % {"email": row.email},
+                )
+            )
+            progress.step(done)
+            continue
         try:
             if employee is None:
                 people[row.email] = _employee_add(
@@ -651,6 +789,8 @@ def _plan_apply(
             raise _invalid(row=row, error=error, total=len(plan.rows)) from error
         progress.step(done)
 
+    if refused:
+        raise PeopleImportInvalid(refused, total_rows=len(plan.rows))
     for row in later_buddies:
         employee, buddy = people[row.email], people[row.buddy_email]
         if employee.buddy_id != buddy.pk:
@@ -665,7 +805,7 @@ def _plan_apply(
 
     services.manager_roles_sync()
     for employee in invite:
-        services.invitation_send(employee=employee, invited_by=invited_by)
+        services.invitation_send(employee=employee, invited_by=actor)
     result.created = len(created)
     result.updated = len(updated)
     result.unchanged = result.total_rows - result.created - result.updated

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime
 import functools
 import zoneinfo
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.auth.models import (
@@ -13,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,6 +84,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = UserManager.normalize_email(self.email)
         super().save(*args, **kwargs)
 
+    # Django checks this hash against the session on every request: a change
+    # of password or of sign-in email ends every session of the person.
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=secret)
+
+    def _session_hash(self, secret: str | None = None) -> str:
+        return salted_hmac(
+            "people.User.session_auth_hash",
+            f"{self.password}\n{self.email}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
     # Wagtail and allauth call these for display.
     def get_full_name(self) -> str:
         employee = getattr(self, "employee", None)
@@ -132,6 +152,18 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} · {self.name}"
+
+
+# Nobody working today started before this; and HR plans hires at most a
+# couple of years ahead. Dates outside would only be typing mistakes.
+START_DATE_EARLIEST = datetime.date(1950, 1, 1)
+START_DATE_YEARS_AHEAD = 2
+
+
+def start_date_range() -> tuple[datetime.date, datetime.date]:
+    """The start dates a person may have: 1950-01-01 to 31 December in two years."""
+    latest = datetime.date(timezone.localdate().year + START_DATE_YEARS_AHEAD, 12, 31)
+    return START_DATE_EARLIEST, latest
 
 
 @functools.cache
@@ -247,6 +279,19 @@ class Employee(models.Model):
                 )
         if self.buddy_id and self.pk and self.buddy_id == self.pk:
             raise ValidationError({"buddy": _("A person cannot be their own buddy.")})
+        earliest, latest = start_date_range()
+        if self.start_date and not earliest <= self.start_date <= latest:
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "The start date must be between %(earliest)s and %(latest)s."
+                    )
+                    % {
+                        "earliest": earliest.isoformat(),
+                        "latest": latest.isoformat(),
+                    }
+                }
+            )
         if (
             self.team_id
             and self.department_id

@@ -19,6 +19,13 @@ ADMINISTRATOR = "Administrator"
 
 ALL_ROLES = [EMPLOYEE, MANAGER, HR_EDITOR, HR_LEAD, COMMS_APPROVER, ADMINISTRATOR]
 ADMIN_ROLES = [HR_EDITOR, HR_LEAD, COMMS_APPROVER, ADMINISTRATOR]
+# Roles that give no rights over anyone else's data; everyone has the first and
+# the second is derived from the reporting line.
+PLAIN_ROLES = [EMPLOYEE, MANAGER]
+# A role that can do everything another can counts as having it too. An
+# Administrator has every permission, so every group; see
+# people.selectors.users_beyond_reach.
+ROLE_INCLUDES: dict[str, list[str]] = {HR_LEAD: [HR_EDITOR]}
 
 ROLE_LABELS = {
     EMPLOYEE: _("Employee"),

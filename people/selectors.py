@@ -1,12 +1,18 @@
-"""Reads about people. The reporting line is one recursive query at any depth."""
+"""Reads about people: the reporting line (one recursive query at any depth) and
+who may change whom."""
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from collections.abc import Iterable
 
-from .models import Employee
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.translation import gettext as _
+
+from . import roles
+from .models import Employee, User
 
 _TABLE = Employee._meta.db_table
 
@@ -63,3 +69,60 @@ def employee_chain_of_command(*, employee_id: int) -> set[int]:
 
 def employee_is_manager(*, employee: Employee) -> bool:
     return Employee.objects.filter(manager=employee).exists()
+
+
+# Who may change whom ----------------------------------------------------------
+
+
+def _roles_covered(*, actor: User) -> set[str] | None:
+    """The groups ``actor`` counts as having; ``None`` means all of them."""
+    if actor.is_superuser:
+        return None
+    held = set(actor.groups.values_list("name", flat=True))
+    if roles.ADMINISTRATOR in held:
+        return None
+    for name in list(held):
+        held.update(roles.ROLE_INCLUDES.get(name, []))
+    return held | set(roles.PLAIN_ROLES)
+
+
+def users_beyond_reach(*, actor: User) -> QuerySet[User]:
+    """People ``actor`` may not edit, invite, import or give roles to: the one rule.
+
+    Someone with rights over others (a group beyond Employee and Manager,
+    permissions of their own, superuser) may only be changed by someone who has
+    at least those rights: otherwise an HR editor could give an Administrator's
+    account their own email address, invite it and sign in as them. An
+    Administrator covers every group; only a superuser covers a superuser.
+    """
+    if actor.is_superuser:
+        return User.objects.none()
+    beyond = Q(is_superuser=True)
+    covered = _roles_covered(actor=actor)
+    if covered is not None:
+        beyond |= Q(groups__in=Group.objects.exclude(name__in=covered))
+    own = Permission.objects.filter(Q(user=actor) | Q(group__user=actor))
+    beyond |= Q(user_permissions__in=Permission.objects.exclude(pk__in=own))
+    return User.objects.filter(pk__in=User.objects.filter(beyond).values("pk"))
+
+
+def user_manage_allowed(*, actor: User, user: User) -> bool:
+    return not users_beyond_reach(actor=actor).filter(pk=user.pk).exists()
+
+
+def employee_manage_allowed(*, actor: User, employee: Employee) -> bool:
+    """Whether ``actor`` may change who ``employee`` is (see users_beyond_reach)."""
+    return user_manage_allowed(actor=actor, user=employee.user)
+
+
+def groups_grant_allowed(*, actor: User, groups: Iterable[Group]) -> bool:
+    """Whether ``actor`` may give these groups: only ones they count as having."""
+    covered = _roles_covered(actor=actor)
+    return covered is None or all(group.name in covered for group in groups)
+
+
+def manage_refused_message(*, employee: Employee) -> str:
+    return _(
+        "%(name)s has rights you do not have: only someone with at least the same "
+        "roles can change their profile, sign-in email or invitations."
+    ) % {"name": employee}

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import roles
+from . import roles, selectors
 from .models import Employee, Invitation, User, UserManager
 
 
@@ -99,7 +99,12 @@ def _token_hash(token: str) -> str:
 def invitation_send(
     *, employee: Employee, invited_by: User | None = None
 ) -> Invitation:
-    """Create an invitation and email its link once the transaction commits."""
+    """Create an invitation and email its link once the transaction commits.
+
+    The link signs the person in, so only someone who may change who they are
+    may send it (``invited_by``; ``None`` is an operator's shell).
+    """
+    _manage_check(actor=invited_by, employee=employee)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         employee=employee,
@@ -167,23 +172,60 @@ def employee_set_language(*, employee: Employee, language: str) -> Employee:
     return employee
 
 
-@transaction.atomic
-def employee_email_change(*, employee: Employee, email: str) -> Employee:
-    """Change the sign-in email; the old address must stop signing in.
+def _manage_check(*, actor: User | None, employee: Employee) -> None:
+    if actor is not None and not selectors.employee_manage_allowed(
+        actor=actor, employee=employee
+    ):
+        raise PermissionDenied(selectors.manage_refused_message(employee=employee))
 
-    allauth also signs people in by the addresses it has on record, so those
-    for the old email are removed; the new one is verified by the next
-    invitation or sign-in code.
+
+@transaction.atomic
+def employee_email_change(
+    *, employee: Employee, email: str, actor: User | None
+) -> Employee:
+    """Change the sign-in email, as ``actor`` (``None``: an operator's shell).
+
+    Whoever controls the sign-in email can take the account over (a sign-in
+    code or a password reset goes there), so: only someone with at least the
+    person's rights may do it (their view must also have asked them to
+    re-authenticate), the old address is told, and every session of the person
+    ends, because a session is bound to the email as to the password
+    (``User.get_session_auth_hash``). allauth keeps one address per person:
+    the new one, unverified until a sign-in code, the verification email of a
+    password sign-in or an invitation proves it.
     """
     from allauth.account.models import EmailAddress
 
+    _manage_check(actor=actor, employee=employee)
     user = employee.user
     email = UserManager.normalize_email(email)
-    if user.email == email:
+    old_email = user.email
+    if old_email == email:
         return employee
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": _("A user with this email already exists.")})
     user.email = email
     user.save(update_fields=["email"])
-    EmailAddress.objects.filter(user=user).exclude(email__iexact=email).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+
+    changed_by = actor.get_full_name() if actor is not None else ""
+    changed_at = timezone.now()
+
+    def notify() -> None:
+        with translation.override(employee.preferred_language):
+            context = {
+                "employee": employee,
+                "old_email": old_email,
+                "new_email": email,
+                "changed_by": changed_by,
+                "changed_at": changed_at,
+            }
+            subject = render_to_string(
+                "people/email/email_changed_subject.txt", context
+            ).strip()
+            body = render_to_string("people/email/email_changed_message.txt", context)
+        send_mail(subject, body, None, [old_email])
+
+    transaction.on_commit(notify)
     return employee

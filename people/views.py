@@ -68,3 +68,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "people/invitation_invalid.html", status=404)
         return perform_login(request, user, redirect_url="/")
     return render(request, "people/invitation.html", {"invitation": found})
+
+
+def shared_password_refused(request: HttpRequest, **kwargs) -> HttpResponse:
+    """Wagtail's shared page and document passwords are turned off.
+
+    Everyone here signs in as themself, so a password shared by a group adds
+    no protection but would be a second way in, without allauth's rate limits,
+    that anyone signed in could try to guess. Pages and documents are kept for
+    groups instead; one that still has a shared password stays closed.
+    """
+    return render(request, "people/shared_password_refused.html", status=403)

@@ -9,7 +9,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import admin_views
+from . import admin_views, users_admin
 from .admin_forms import EmployeeAdminForm
 from .models import Employee
 from .viewsets import employee_chooser_viewset
@@ -30,6 +30,7 @@ class EmployeeViewSet(ModelViewSet):
     index_view_class = admin_views.EmployeeIndexView
     add_view_class = admin_views.EmployeeCreateView
     edit_view_class = admin_views.EmployeeEditView
+    delete_view_class = admin_views.EmployeeDeleteView
     copy_view_enabled = False
 
     list_display = [
@@ -73,6 +74,9 @@ class EmployeeViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_people_viewset():
     return EmployeeViewSet()
+
+
+hooks.register("before_bulk_action", users_admin.user_bulk_action_check)
 
 
 @hooks.register("register_admin_viewset")

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "onboarding",
     "advocacy",
     "insights",
+    # The project package: {% csp_nonce %}, start-up patches, and Wagtail's
+    # templates with inline scripts, given the nonce (before Wagtail's own).
+    "config",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -43,7 +46,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's Users screens, held to who may change whom (people/users_admin.py).
+    "people.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -62,18 +66,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it puts the security headers on every answer of the others.
+    "config.security.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything looks a value up: NUL bytes 400, ids past 64 bits 404.
+    "config.badinput.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "people.middleware.PreferredLanguageMiddleware",
-    "people.middleware.AdminAccessMiddleware",
+    # Before AdminAccessMiddleware, which answers some requests by itself.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "people.middleware.AdminAccessMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -126,9 +135,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # Redis is a cache here, never a single point of failure: while it is
+    # unreachable, each process answers from its own memory (config/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "cimientos",
         }
@@ -140,7 +151,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "cimientos", "capacity": 1000},
+            "CONFIG": {
+                # A host that does not answer fails in a second, not minutes.
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
+                "prefix": "cimientos",
+                "capacity": 1000,
+            },
         }
     }
 else:
@@ -184,6 +200,8 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Cimientos] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# One address per person, the one HR gave: nobody adds or removes addresses.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Cimientos"
 
@@ -191,12 +209,46 @@ MFA_TOTP_ISSUER = "Cimientos"
 WAGTAIL_SITE_NAME = "Cimientos"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "account_login"
+# Only allauth signs people in (people/adapters.py): Wagtail's private-page
+# sign-in leads there too; Wagtail keeps no password or email forms of its own
+# (people change their password with allauth, HR owns sign-in emails); pages
+# and documents are never protected by a shared password.
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 # Content in Spanish (the default) and English, one synchronised tree each.
 WAGTAIL_I18N_ENABLED = True
 # On PostgreSQL the database backend uses PostgreSQL's full-text search.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Uploads that a browser could run (HTML, SVG, XML, scripts) are refused; every
+# document is downloaded, never shown inline (config/media.py, config/security.py).
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "doc",
+    "docx",
+    "odp",
+    "ods",
+    "odt",
+    "pdf",
+    "ppt",
+    "pptx",
+    "rtf",
+    "txt",
+    "xls",
+    "xlsx",
+    "zip",
+]
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpeg", "jpg", "png", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "config.uploads.ImageForm"
+# The admin would ask releases.wagtail.io from the browser: no third parties.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from Gravatar: that would send hashed staff emails to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
@@ -234,6 +286,12 @@ INVITATION_MAX_AGE_DAYS = 14
 # Tracked links (/s/<code>). With Redis, clicks wait in this stream until
 # `manage.py advocacy_drain_clicks` stores them; without it they are stored at once.
 ADVOCACY_CLICK_STREAM = env("ADVOCACY_CLICK_STREAM", default="cimientos:clicks")
+# When neither Redis nor the database takes a click in time, it is appended to
+# a file here (fsync'd) and stored once they answer again: a local, persistent
+# folder the web processes can write to (advocacy/clicks.py).
+ADVOCACY_CLICK_SPOOL_DIR = Path(
+    env("ADVOCACY_CLICK_SPOOL_DIR", default=str(BASE_DIR / "var" / "click-spool"))
+)
 # Only behind a proxy that sets X-Forwarded-For itself: otherwise a visitor picks
 # the address their visit is counted under.
 ADVOCACY_TRUST_X_FORWARDED_FOR = env.bool(

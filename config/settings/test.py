@@ -16,6 +16,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Real files (documents are streamed from disk), in a folder of this run only.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cimientos-test-media-"))
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# Clicks no store took: a folder of this run only, unless the environment names
+# one (the fault tests' servers), which then outlives the process.
+if not env("ADVOCACY_CLICK_SPOOL_DIR", default=""):
+    ADVOCACY_CLICK_SPOOL_DIR = Path(tempfile.mkdtemp(prefix="cimientos-test-spool-"))
+    atexit.register(shutil.rmtree, ADVOCACY_CLICK_SPOOL_DIR, ignore_errors=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

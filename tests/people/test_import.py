@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import translation
 
 from people import imports
 from people.models import Department, Employee, Invitation, PeopleImport, Team, User
+from tests.concurrency import run_at_once
 from tests.factories import EmployeeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +114,14 @@ BAD_ROWS = {
         "Mars/Olympus",
     ),
     "missing full name": ("nuevo@example.com,,,,,,,,,", "full name is missing"),
+    "start date in year 1": (
+        "nuevo@example.com,Nuevo,,,,,,0001-01-01,,",
+        '"0001-01-01" is out of range: it must be between 1950-01-01 and',
+    ),
+    "start date in year 9999": (
+        "nuevo@example.com,Nuevo,,,,,,9999-12-31,,",
+        '"9999-12-31" is out of range',
+    ),
 }
 
 
@@ -334,3 +344,154 @@ def test_import_people_command_refuses_a_file_that_is_not_utf8(tmp_path):
     with pytest.raises(CommandError, match="UTF-8"):
         call_command("import_people", str(path), stdout=StringIO())
     assert not Employee.objects.exists()
+
+
+def test_a_start_date_beyond_two_years_ahead_is_refused_with_the_range():
+    latest = datetime.date(datetime.date.today().year + 2, 12, 31)
+    too_late = latest + datetime.timedelta(days=1)
+    content = _csv(f"nuevo@example.com,Nuevo,,,,,,{too_late.isoformat()},,")
+    with pytest.raises(imports.PeopleImportInvalid) as excinfo:
+        imports.people_import_run(content=content)
+    (error,) = excinfo.value.errors
+    assert error.message == (
+        f'The start date "{too_late.isoformat()}" is out of range: it must be '
+        f"between 1950-01-01 and {latest.isoformat()}."
+    )
+    ok = _csv(f"nuevo@example.com,Nuevo,,,,,,{latest.isoformat()},,")
+    assert imports.people_import_run(content=ok).created == 1
+
+
+NUL_FILE = GOOD.replace("Luis Gómez", "Luis\x00Gómez")
+
+
+def test_a_file_with_nul_characters_is_refused_on_the_form_and_nothing_is_stored(
+    hr_client,
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = hr_client.post(
+        "/admin/people-import/",
+        {"file": SimpleUploadedFile("x.csv", NUL_FILE.encode(), "text/csv")},
+    )
+    assert response.status_code == 200
+    assert "The file contains NUL characters" in response.content.decode()
+    assert not PeopleImport.objects.exists()
+
+
+def test_a_utf16_file_is_refused_with_a_clear_message(hr_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = hr_client.post(
+        "/admin/people-import/",
+        {"file": SimpleUploadedFile("x.csv", GOOD.encode("utf-16-le"), "text/csv")},
+    )
+    assert response.status_code == 200
+    assert "CSV UTF-8" in response.content.decode()
+    assert not PeopleImport.objects.exists()
+
+
+def test_nul_characters_never_reach_the_database(tmp_path):
+    with pytest.raises(imports.PeopleImportInvalid) as excinfo:
+        imports.people_import_run(content=NUL_FILE)
+    assert "NUL characters" in str(excinfo.value)
+    with pytest.raises(CommandError, match="NUL characters"):
+        call_command(
+            "import_people", str(_write(tmp_path, NUL_FILE)), stdout=StringIO()
+        )
+    assert not Employee.objects.exists()
+    assert not PeopleImport.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_uploads_of_the_same_file_at_once_import_it_once(hr_editor):
+    uploads = iter(
+        [
+            PeopleImport.objects.create(
+                content=GOOD, file_name=f"{n}.csv", uploaded_by=hr_editor.user
+            )
+            for n in range(2)
+        ]
+    )
+    lock = threading.Lock()
+
+    def process():
+        with lock:
+            people_import = next(uploads)
+        return imports.people_import_process(people_import=people_import)
+
+    results, errors = run_at_once(process, times=2)
+
+    assert errors == []
+    outcomes = sorted(
+        (r.status, r.created_count, r.unchanged_count, r.errors) for r in results
+    )
+    assert outcomes == [("done", 0, 3, []), ("done", 3, 0, [])]
+    assert Employee.objects.count() == 4  # the HR editor and the three
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "luis@example.com",
+        "marta@example.com",
+        "pablo@example.com",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_import_run_twice_at_once_runs_once(hr_editor):
+    people_import = PeopleImport.objects.create(
+        content=GOOD, file_name="x.csv", uploaded_by=hr_editor.user
+    )
+
+    def process():
+        copy = PeopleImport.objects.get(pk=people_import.pk)
+        return imports.people_import_process(people_import=copy)
+
+    _results, errors = run_at_once(process, times=2)
+
+    assert errors == []
+    people_import.refresh_from_db()
+    assert (people_import.status, people_import.created_count) == ("done", 3)
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_that_waits_too_long_for_another_says_so_and_changes_nothing(
+    hr_editor, monkeypatch
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite waits for its busy timeout; the lock is PostgreSQL's")
+    monkeypatch.setattr(imports, "_LOCK_WAIT", "200ms")
+    holding, done = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        from django.db import connection as own
+        from django.db import transaction
+
+        with transaction.atomic(), own.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [imports._LOCK_KEY])
+            holding.set()
+            done.wait()
+        own.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    holding.wait()
+    people_import = PeopleImport.objects.create(
+        content=GOOD, file_name="x.csv", uploaded_by=hr_editor.user
+    )
+    try:
+        imports.people_import_process(people_import=people_import)
+    finally:
+        done.set()
+        holder.join()
+
+    people_import.refresh_from_db()
+    assert people_import.status == PeopleImport.Status.FAILED
+    assert people_import.errors == [
+        {
+            "row": None,
+            "message": "Another import was still running, so this one changed "
+            "nothing. Upload the file again when it has finished.",
+        }
+    ]
+    assert Employee.objects.count() == 1

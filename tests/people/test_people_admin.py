@@ -4,11 +4,12 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from people import imports, roles
 from people.models import Employee, Invitation, PeopleImport
-from tests.factories import EmployeeFactory, UserFactory, admin_ready
+from tests.factories import PASSWORD, EmployeeFactory, UserFactory, admin_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -210,19 +211,57 @@ def test_editing_a_manager_into_a_cycle_shows_the_form_error_and_changes_nothing
     assert top.manager is None and top.job_title == ""
 
 
-def test_hr_editor_edits_profile_and_email(hr_client, employee):
+def test_hr_editor_changes_an_email_only_after_reauthenticating(
+    hr_client, employee, django_capture_on_commit_callbacks
+):
     from allauth.account.models import EmailAddress
 
+    person = Client()
+    person.force_login(employee.user)
+    edit_url = f"{PEOPLE_URL}edit/{employee.pk}/"
+
     response = hr_client.post(
-        f"{PEOPLE_URL}edit/{employee.pk}/",
+        edit_url,
         _form_data(employee, email="ana.ruiz@example.com", job_title="Diseñadora"),
     )
     assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    employee.refresh_from_db()
+    assert employee.user.email == "ana@example.com" and employee.job_title == ""
+
+    # The password once more, and allauth replays the edit.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr_client.post(response["Location"], {"password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == PEOPLE_URL
     employee.refresh_from_db()
     assert employee.job_title == "Diseñadora"
     assert employee.user.email == "ana.ruiz@example.com"
-    # The old address no longer signs in.
-    assert not EmailAddress.objects.filter(email="ana@example.com").exists()
+    # allauth knows only the new address, not verified until it is proven.
+    assert list(
+        EmailAddress.objects.filter(user=employee.user).values_list("email", "verified")
+    ) == [("ana.ruiz@example.com", False)]
+    (message,) = mail.outbox
+    assert message.to == ["ana@example.com"]
+    assert message.subject == "Your sign-in email for Cimientos has changed"
+    assert "ana.ruiz@example.com" in message.body
+    assert "Helena Ramos changed it on" in message.body
+    # Ana is signed out everywhere.
+    assert person.get("/")["Location"].startswith("/accounts/login/")
+
+
+def test_editing_a_profile_without_touching_the_email_needs_no_reauthentication(
+    hr_client, employee
+):
+    response = hr_client.post(
+        f"{PEOPLE_URL}edit/{employee.pk}/",
+        _form_data(employee, job_title="Diseñadora"),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == PEOPLE_URL
+    employee.refresh_from_db()
+    assert employee.job_title == "Diseñadora"
+    assert mail.outbox == []
 
 
 def test_invite_asks_for_confirmation_then_emails_a_sign_in_link(
