@@ -10,7 +10,14 @@ import django.utils.asyncio as django_asyncio
 import pytest
 from django.db import connections
 
-from .support import CHROMIUM, CHROMIUM_ARGS, CHROMIUM_MISSING, LiveServer
+from .support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    CHROMIUM_MISSING,
+    LiveServer,
+    csp_violations_flush,
+    csp_violations_watch,
+)
 
 
 @pytest.fixture(scope="session")
@@ -75,15 +82,24 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_asgi_server) -> Iterator[Callable]:
-    """Open a page in a browser of its own: its own cookies, English by default."""
+    """Open a page in a browser of its own: its own cookies, English by default.
+
+    Any Content-Security-Policy violation in its pages fails the test
+    (``pytest_runtest_call`` below): htmx, Chart.js, hub.js and the admin's
+    scripts must all work under the policy.
+    """
     contexts = []
+    violations: list[str] = []
 
     def open_page(locale: str = "en-GB"):
         context = browser.new_context(base_url=live_asgi_server.url, locale=locale)
         context.set_default_timeout(10_000)
+        csp_violations_watch(context, violations)
         contexts.append(context)
         return context.new_page()
 
+    open_page.contexts = contexts
+    open_page.csp_violations = violations
     yield open_page
     for context in contexts:
         context.close()
@@ -92,3 +108,19 @@ def new_page(browser, live_asgi_server) -> Iterator[Callable]:
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A journey that passed still fails if a page broke the CSP on the way."""
+    result = yield
+    opener = item.funcargs.get("new_page")
+    if opener is not None:
+        for context in opener.contexts:
+            csp_violations_flush(context)
+        if opener.csp_violations:
+            pytest.fail(
+                "Content-Security-Policy violations:\n"
+                + "\n".join(dict.fromkeys(opener.csp_violations))
+            )
+    return result

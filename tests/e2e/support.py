@@ -28,7 +28,7 @@ from django.db import connections
 from tests.factories import PASSWORD
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_MISSING = (
@@ -43,6 +43,18 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 HOST = "127.0.0.1"
+
+# Reports every Content-Security-Policy violation of every page and frame to
+# the test (through ``__cspViolation``), whatever the page's own scripts do.
+CSP_VIOLATION_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "an inline script"}`
+    + ` in ${event.sourceFile || document.location.href}:${event.lineNumber}`
+    + (event.sample ? ` (${event.sample})` : "")
+  );
+});
+"""
 
 
 def application():
@@ -134,6 +146,31 @@ class LiveServer:
         coroutine = sync_to_async(run, thread_sensitive=False)()
         future = asyncio.run_coroutine_threadsafe(coroutine, reactor._asyncioEventloop)
         return future.result(timeout=call_timeout)
+
+
+def csp_violations_watch(context: BrowserContext, violations: list[str]) -> None:
+    """Collect into ``violations`` each CSP violation in any page of ``context``.
+
+    The page's event reaches the test through a binding, and Chromium's own
+    console line ("Refused to …") too, in case a page stops the event.
+    """
+    context.expose_binding(
+        "__cspViolation", lambda source, text: violations.append(text)
+    )
+    context.add_init_script(CSP_VIOLATION_REPORTER)
+
+    def console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("page", lambda page: page.on("console", console))
+
+
+def csp_violations_flush(context: BrowserContext) -> None:
+    """Let each page deliver the violations its event loop still holds."""
+    for page in context.pages:
+        if not page.is_closed():
+            page.evaluate("() => new Promise((done) => setTimeout(done, 0))")
 
 
 def totp_code(secret: str) -> str:
