@@ -28,6 +28,9 @@ class ValueViewSet(SnippetViewSet):
     list_display = ["name", "statement", "locale"]
     list_filter = ["locale"]
     search_fields = ["name", "statement"]
+    # As BrandPostViewSet: the index can neither sort nor (on SQLite) search
+    # named fields; a short list reads the table instead.
+    search_backend_name = None
     ordering = ["sort_order", "name"]
 
 

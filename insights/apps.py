@@ -8,3 +8,6 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import lookups  # noqa: F401 - registers ``__in_ids``
+        from .spreadsheets import wagtail_spreadsheet_patch
+
+        wagtail_spreadsheet_patch()

@@ -48,6 +48,7 @@ from onboarding.models import (
     Reminder,
 )
 from onboarding.selectors import check_questions, module_release_date
+from people.dates import date_add
 from people.models import Employee, Invitation
 
 from .selectors import certificate_status
@@ -342,7 +343,7 @@ def _module_progress(row: ModuleProgress, employee: Employee) -> dict[str, Any]:
     due = None
     if employee.start_date:
         release = module_release_date(start_date=employee.start_date, module=module)
-        due = release + dt.timedelta(days=module.due_days)
+        due = date_add(release, module.due_days)
     return {
         "module": module.title,
         "started": row.started_at,

@@ -5,32 +5,15 @@ filters, pagination and the CSV/XLSX downloads are Wagtail's own, and they need
 ``insights.view_reports``. Rows come from the selectors below, each in a fixed
 number of queries whatever the number of people, answers or attempts.
 
-Pulse and eNPS: anonymity rules
--------------------------------
-- Answers carry no person: a ``PulseResponse`` keeps only its module (the
-  survey), path, department and month. The report never selects a response's
-  id and never lists a response; every figure is an aggregate.
-- Figures are given per survey within a group (path, department and/or month,
-  as HR chooses). When fewer than ``PULSE_MIN_GROUP`` (5) people answered that
-  survey in that group, its row shows no figure at all, not even how many
-  answered: only that it is hidden to keep the answers anonymous. A statement
-  with fewer than five answers inside a shown group (one added to the survey
-  later, say) is hidden the same way.
-- There is no total row, so a hidden group cannot be found by subtracting the
-  shown ones from a total on the same page.
-- The thresholds and formulas are ``onboarding.selectors.pulse_summary``'s, the
-  same as the manager dashboard's.
-
-Known limits, not prevented here:
-- Differencing across overlapping filters: the same answers can be grouped in
-  overlapping ways (by path, then by path and department; a range of months,
-  then a shorter one). Subtracting a shown group from a larger shown group can
-  reveal the figures of a hidden one. Preventing it would mean suppressing
-  complementary cells across every possible filter, which this report does not
-  attempt; the minimum of five makes it need at least two downloads and some
-  arithmetic.
-- A shown group where everybody gave the same answer tells that answer (an
-  average of 5.00 means everybody answered 5).
+Pulse and eNPS
+--------------
+Every figure is published by the one rule of ``insights.pulse`` (read its
+docstring): months that are over, cells of one survey, path, department and
+month with at least five answers, every grouping made of publishable cells
+only, counts as ranges. The report never selects a response's id and never
+lists a response. A group with answers but nothing publishable shows a row
+saying its figures are hidden, without a count. There is no total row; a
+total would be one more grouping, and safe, but adds nothing.
 
 Knowledge checks
 ----------------
@@ -63,11 +46,11 @@ from onboarding.selectors import (
     check_answer_right,
     check_questions,
     paths_modules,
-    pulse_summary,
     translations_for_reader,
 )
 from people.models import Department
 
+from .pulse import ENPS, PulseCell, pulse_cells, pulse_open_month, pulse_pool
 from .reports import (
     HRReportView,
     ReportMenuItem,
@@ -139,24 +122,9 @@ class PulseRow:
     month: str
     survey: str
     question: str
-    answers: int | str  # how many answered, or why the figures are hidden
+    answers: str  # a range ("5–9"), or why the figures are hidden
     average: float | None  # 1–5
     enps: int | None  # -100–100
-
-
-class _Fetched:
-    """A group's scores, already read, for ``pulse_summary``.
-
-    ``pulse_summary`` reads scores from a queryset; handing it the rows read
-    once for every group keeps the report at a fixed number of queries and the
-    rules (five answers, eNPS, rounding) the dashboard's.
-    """
-
-    def __init__(self, scores: list[dict]):
-        self._scores = scores
-
-    def values_list(self, *fields, flat: bool = False) -> list[dict]:
-        return self._scores
 
 
 def pulse_responses(
@@ -180,33 +148,35 @@ def pulse_responses(
 
 
 def pulse_rows(
-    *, responses: QuerySet[PulseResponse], group_by: Sequence[str] = ("path",)
+    *,
+    responses: QuerySet[PulseResponse],
+    group_by: Sequence[str] = ("path",),
+    now: datetime | None = None,
 ) -> list[PulseRow]:
-    """Averages per statement and eNPS, per survey and group, never per answer.
+    """Figures per statement and eNPS, per survey and group, never per answer.
 
-    ``group_by`` names any of "path", "department" and "month". Four queries
-    at most: the answers' groups and scores, the surveys, and their words in
-    the reader's language.
+    ``group_by`` names any of "path", "department" and "month". Only months
+    that are over count, and each group's figures pool its publishable cells
+    (``insights.pulse``). Four queries at most: the answers' cells, the
+    surveys, and their words in the reader's language.
     """
-    rows = responses.order_by().values_list(
-        "path__path",
-        "path__title",
-        "department__name",
-        "month",
-        "module_id",
-        "scores",
+    groups: dict[tuple, dict[int, list[PulseCell]]] = defaultdict(
+        lambda: defaultdict(list)
     )
-    groups: dict[tuple, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
     by_path, by_department, by_month = (
         name in group_by for name in ("path", "department", "month")
     )
-    for tree_path, path_title, department, month, module_id, scores in rows:
+    for cell in pulse_cells(responses=responses, now=now):
         key = (
-            (tree_path, path_title) if by_path else None,
-            (department is None, department or "") if by_department else None,
-            month if by_month else None,
+            (cell.path_tree, cell.path_title) if by_path else None,
+            (
+                (cell.department_id is None, cell.department_name)
+                if by_department
+                else None
+            ),
+            cell.month if by_month else None,
         )
-        groups[key][module_id].append(scores)
+        groups[key][cell.module_id].append(cell)
     if not groups:
         return []
 
@@ -229,7 +199,7 @@ def pulse_rows(
                 _survey_rows(
                     module=module,
                     display=shown[module_id],
-                    scores=surveys[module_id],
+                    cells=surveys[module_id],
                     labels=labels,
                 )
             )
@@ -255,11 +225,15 @@ def _group_sort_key(key: tuple) -> tuple:
 
 
 def _survey_rows(
-    *, module: ModulePage, display: ModulePage, scores: list[dict], labels: dict
+    *,
+    module: ModulePage,
+    display: ModulePage,
+    cells: list[PulseCell],
+    labels: dict,
 ) -> list[PulseRow]:
     survey = module.title
-    summary = pulse_summary(responses=_Fetched(scores))
-    if not summary.enough:
+    figures = pulse_pool(cells=cells)
+    if not figures.published:
         return [
             PulseRow(
                 **labels,
@@ -270,35 +244,34 @@ def _survey_rows(
                 enps=None,
             )
         ]
-    answered = Counter(key for answer in scores for key in answer)
     words = {
         str(block.id): block.value["question"] for block in display.pulse_questions
     }
     rows = []
     for block in module.pulse_questions:
         block_id = str(block.id)
-        if not answered[block_id]:
+        if block_id not in figures.asked:
             continue
-        average = summary.averages.get(block_id)
+        figure = figures.averages.get(block_id)
         rows.append(
             PulseRow(
                 **labels,
                 survey=survey,
                 question=words.get(block_id, block.value["question"]),
-                answers=answered[block_id] if average is not None else str(HIDDEN),
-                average=average,
+                answers=figure.answers_range if figure else str(HIDDEN),
+                average=figure.value if figure else None,
                 enps=None,
             )
         )
-    if answered["enps"]:
+    if ENPS in figures.asked:
         rows.append(
             PulseRow(
                 **labels,
                 survey=survey,
                 question=str(ENPS_QUESTION),
-                answers=(answered["enps"] if summary.enps is not None else str(HIDDEN)),
+                answers=figures.enps.answers_range if figures.enps else str(HIDDEN),
                 average=None,
-                enps=summary.enps,
+                enps=figures.enps.value if figures.enps else None,
             )
         )
     return rows
@@ -395,8 +368,10 @@ class PulseView(HRReportView):
 
     @cached_property
     def no_results_message(self):
-        if PulseResponse.objects.exists():
+        if PulseResponse.objects.filter(month__lt=pulse_open_month()).exists():
             return _("No pulse survey answers match these filters.")
+        if PulseResponse.objects.exists():
+            return _("This month's answers appear here once the month is over.")
         return _("Nobody has answered a pulse survey yet.")
 
 

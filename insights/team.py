@@ -46,6 +46,7 @@ from onboarding.selectors import (
     paths_modules,
     zone_named,
 )
+from people.dates import date_add, moment_add
 from people.models import Employee, Team
 from people.selectors import employee_reporting_line
 
@@ -490,8 +491,8 @@ def _not_done(
                 return None, certificate.issued_at
     if module.recurrence_days:
         again = dt.timedelta(days=module.recurrence_days)
-        if completed.astimezone(zone).date() > base_due + again:
-            return None, completed - again
+        if completed.astimezone(zone).date() > date_add(base_due, again):
+            return None, moment_add(completed, -again)
     return None, completed
 
 
@@ -530,7 +531,7 @@ def _count_weeks(
     for pk, module in modules.items():
         progress = done.get(pk)
         release = module_release_date(start_date=start, module=module)
-        due = release + dt.timedelta(days=module.due_days)
+        due = date_add(release, module.due_days)
         if progress is None:
             windows[pk], dues[pk] = (None, None), (release, due)
             continue
@@ -544,8 +545,9 @@ def _count_weeks(
         if progress.completed_at is None:
             due = progress.due_override or due
         elif progress.reopened_at is not None:
-            due = progress.reopened_at.astimezone(zone).date() + dt.timedelta(
-                days=module.reacknowledge_within_days
+            due = date_add(
+                progress.reopened_at.astimezone(zone).date(),
+                module.reacknowledge_within_days,
             )
         dues[pk] = (release, due)
         if progress.completed_at is not None:
@@ -562,7 +564,7 @@ def _count_weeks(
         since, until = windows[pk]
         first = max(
             enrolled,
-            bisect_right(todays, max(due, release - dt.timedelta(days=1))),
+            bisect_right(todays, max(due, date_add(release, -1))),
             0 if since is None else bisect_left(ends, since),
         )
         last = len(ends) if until is None else bisect_left(ends, until)

@@ -6,8 +6,9 @@ a person appears by name only while their consent is active and they chose
 ``visible_to_manager``. Everything is a handful of aggregate queries, the same
 number for a line of five as for five hundred.
 
-Pulse answers carry no person at all, so they are read at the only grain kept
-for anonymity: the department, and only for groups of five answers or more.
+Pulse figures pool the departments of the line, month by month, and follow
+the one publication rule of ``insights.pulse``: months that are over, cells of
+five answers, counts as ranges.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from django.utils import timezone
 
 from advocacy.models import Click, Share, TrackedLink
 from onboarding.models import Certificate, ModulePage, PulseResponse
-from onboarding.selectors import PulseSummary, employee_zone, pulse_summary
+from onboarding.selectors import employee_zone
 from people.models import Employee
 
+from .pulse import PulseFigures, pulse_cells, pulse_open_month, pulse_pool
 from .team import team_line
 
 TREND_WEEKS = 8
+TEAM_PULSE_MONTHS = 6  # months that are over, shown on the team page
 
 
 def personalised_rate(*, personalised: int, shares: int) -> int | None:
@@ -85,13 +88,19 @@ class TeamAdvocacy:
 
 
 @dataclass(frozen=True)
-class TeamPulse:
-    summary: PulseSummary
+class TeamPulseMonth:
+    month: dt.date  # its first day
+    figures: PulseFigures
     questions: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TeamPulse:
+    months: list[TeamPulseMonth] = field(default_factory=list)  # newest first
 
     @property
     def enough(self) -> bool:
-        return self.summary.enough
+        return bool(self.months)
 
 
 def _consent_active(row: dict) -> bool:
@@ -261,34 +270,62 @@ def team_advocacy(*, manager: Employee, now: dt.datetime | None = None) -> TeamA
     )
 
 
-def team_pulse(*, manager: Employee) -> TeamPulse:
-    """Pulse averages and eNPS for the departments of the manager's line.
+def team_pulse(*, manager: Employee, now: dt.datetime | None = None) -> TeamPulse:
+    """Pulse figures of the departments of the manager's line, per month.
 
-    Pulse answers are anonymous: they keep no link to a person, only the
-    module, path, month and department. The department is the only grain kept
-    for anonymity, so this is department-level: it pools every answer given in
-    the departments where people of the line work (which may include people
-    outside the line), and it never shows an individual's answer.
-    ``pulse_summary`` returns nothing below five answers, and then the
-    dashboard says there are not enough answers to keep them anonymous.
+    Answers keep no person, so the line's figures are its departments' (which
+    may include people outside the line): for each of the last
+    ``TEAM_PULSE_MONTHS`` months that are over, the publishable cells of those
+    departments pooled, by ``insights.pulse``'s rule. The month in progress is
+    never shown, so a new hire answering (and the live event that follows)
+    changes nothing here until the month is over. Two queries at most.
     """
+    open_month = pulse_open_month(now=now)
+    first = open_month
+    for _month in range(TEAM_PULSE_MONTHS):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
     departments = (
         team_line(manager=manager)
         .filter(department__isnull=False)
         .values("department_id")
     )
-    responses = PulseResponse.objects.filter(department_id__in=departments)
-    summary = pulse_summary(responses=responses)
-    if not summary.enough:
-        return TeamPulse(summary=summary)
+    cells = pulse_cells(
+        responses=PulseResponse.objects.filter(
+            department_id__in=departments, month__gte=first
+        ),
+        now=now,
+    )
+    by_month: dict[dt.date, list] = {}
+    for cell in cells:
+        by_month.setdefault(cell.month, []).append(cell)
+    published = {
+        month: figures
+        for month, figures in (
+            (month, pulse_pool(cells=month_cells))
+            for month, month_cells in by_month.items()
+        )
+        if figures.published
+    }
+    if not published:
+        return TeamPulse()
     labels: dict[str, str] = {}
-    modules = ModulePage.objects.filter(pk__in=responses.values("module_id"))
+    modules = ModulePage.objects.filter(
+        pk__in={c.module_id for c in cells if c.month in published}
+    ).order_by("path")
     for module in modules.only("pulse_questions"):  # not the bodies and checks
         for block in module.pulse_questions:
             labels.setdefault(str(block.id), str(block.value.get("question", "")))
-    questions = [
-        (labels.get(key, ""), average)
-        for key, average in (summary.averages or {}).items()
-        if key in labels
-    ]
-    return TeamPulse(summary=summary, questions=questions)
+    return TeamPulse(
+        months=[
+            TeamPulseMonth(
+                month=month,
+                figures=figures,
+                questions=[
+                    (label, figures.averages[key].value)
+                    for key, label in labels.items()
+                    if key in figures.averages
+                ],
+            )
+            for month, figures in sorted(published.items(), reverse=True)
+        ]
+    )

@@ -6,9 +6,6 @@ Every view starts from the signed-in person's own line; a person outside it is
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,10 +22,12 @@ from onboarding.selectors import (
     employee_advocate_certificate,
     employee_expired_certificate,
 )
+from people.inputs import id_parse
 from people.models import Employee
 from people.selectors import employee_is_manager
 
 from . import team
+from .spreadsheets import csv_content, xlsx_content
 from .team import TeamFilters, TeamRow
 from .team_advocacy import team_advocacy, team_pulse
 
@@ -57,7 +56,7 @@ def _filters(request: HttpRequest, *, team_ids: set[int]) -> TeamFilters:
     if sort not in team.SORTS:
         sort, descending = "name", False
     raw_team = request.GET.get("team", "")
-    team_id = int(raw_team) if raw_team.isdigit() else None
+    team_id = id_parse(raw_team)
     if team_id not in team_ids:
         team_id = None  # a team outside the line never widens (or names) anything
     return TeamFilters(
@@ -127,7 +126,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
             "advocacy": advocacy,
             "advocacy_shares": team.weeks_total(weeks=advocacy.weeks, name="shares"),
             "advocacy_clicks": team.weeks_total(weeks=advocacy.weeks, name="clicks"),
-            "pulse": team_pulse(manager=manager),
+            "pulse": team_pulse(manager=manager, now=now),
             "last_event_id": HubEvent.objects.aggregate(top=Max("pk"))["top"] or 0,
         },
     )
@@ -172,11 +171,6 @@ def export_headers() -> list[str]:
     ]
 
 
-def _safe(text: str) -> str:
-    """Text that a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def export_row(row: TeamRow) -> list:
     def day(value):
         return value.isoformat() if value else ""
@@ -190,10 +184,10 @@ def export_row(row: TeamRow) -> list:
         timezone.localdate(row.certificate_expires) if row.certificate_expires else None
     )
     return [
-        _safe(row.name),
-        _safe(row.team),
+        row.name,
+        row.team,
         day(row.start_date),
-        _safe("; ".join(row.paths)),
+        "; ".join(row.paths),
         "" if row.percent is None else row.percent,
         row.overdue,
         row.max_days_overdue,
@@ -214,12 +208,9 @@ def _export_rows(request: HttpRequest) -> list[list]:
 
 def _csv(*, name: str, header: list[str], rows: list[list]) -> HttpResponse:
     """A CSV download that Excel opens as UTF-8 (byte-order mark first)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
     response = HttpResponse(
-        "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        "\ufeff" + csv_content(header=header, rows=rows),
+        content_type="text/csv; charset=utf-8",
     )
     return _attachment(response, f"{name}.csv")
 
@@ -228,18 +219,8 @@ def _xlsx(
     *, name: str, sheets: list[tuple[str, list[str], list[list]]]
 ) -> HttpResponse:
     """An Excel download, one sheet per (title, header, rows)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(),
+        xlsx_content(sheets=sheets),
         content_type=(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         ),
@@ -284,9 +265,7 @@ def advocacy_people_headers() -> list[str]:
 
 def _advocacy_people(advocacy) -> list[list]:
     """The "Advocacy by person" table: people who agreed to be shown, only."""
-    return [
-        [_safe(p.name), p.shares, p.personalised, p.clicks] for p in advocacy.people
-    ]
+    return [[p.name, p.shares, p.personalised, p.clicks] for p in advocacy.people]
 
 
 @require_GET

@@ -36,6 +36,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import log
 
+from people.inputs import id_parse
+
 from . import services
 from .forms import (
     CertificateVerifyForm,
@@ -469,10 +471,10 @@ class EnrolmentAttemptGrantView(generic.PermissionCheckedMixin, View):
             Enrolment.objects.select_related("employee", "path"), pk=pk
         )
         back = redirect(self.inspect_url_name, pk=enrolment.pk)
-        module_id = request.POST.get("module", "")
+        module_id = id_parse(request.POST.get("module", ""))
         module = (
             ModulePage.objects.filter(pk=module_id).first()
-            if module_id.isdigit()
+            if module_id is not None
             else None
         )
         if module is None:

@@ -38,7 +38,7 @@ from identity.demo import (
 from identity.models import CulturePage, Value
 from identity.setup import identity_site_ensure
 from people.demo import DOMAIN, Person, _email, _people
-from people.models import Employee, User
+from people.models import Department, Employee, User
 
 from .models import (
     Acknowledgement,
@@ -53,7 +53,7 @@ from .models import (
     PulseSubmission,
     Reflection,
 )
-from .selectors import module_release_date
+from .selectors import module_release_date, pulse_month
 from .services import enrolment_create, enrolment_sync
 
 INDEX_SLUG = "itinerarios"
@@ -2108,7 +2108,7 @@ def _step_write(
                 module=module,
                 path=enrolment.path,
                 department_id=enrolment.employee.department_id,
-                month=timezone.localdate(step.done).replace(day=1),
+                month=pulse_month(at=step.done),
                 scores=scores,
             )
         PulseSubmission.objects.filter(pk=submission.pk).update(submitted_at=step.done)
@@ -2209,3 +2209,42 @@ def onboarding_demo_seed(*, today: date | None = None) -> None:
     plans += _brand_plans(cast)
     for plan in plans:
         _plan_write(plan, paths=paths, modules=modules)
+    _seasonal_pulse_write(today=today, path=welcome["es"], module=welcome_pages[PULSE])
+
+
+# Staff hired for the high season answered the 30-day survey and have since
+# left. Their answers carry no one, and they are what lets the demo publish a
+# month of pulse figures: figures need five answers to a survey in one
+# department and one month (``insights.pulse``), more than a group of thirty
+# people hires in a month.
+SEASONAL_PULSE = {"Pisos": 6, "Alimentos y Bebidas": 5}
+SEASONAL_MONTHS_AGO = 4
+
+
+def _seasonal_pulse_write(*, today: date, path: PathPage, module: ModulePage) -> None:
+    month = pulse_month(at=_at(today, "seasonal"))
+    for _ in range(SEASONAL_MONTHS_AGO):
+        month = (month - timedelta(days=1)).replace(day=1)
+    ids = [block.id for block in module.pulse_questions]
+    for name, count in SEASONAL_PULSE.items():
+        department = Department.objects.filter(name=name).first()
+        if department is None:
+            continue
+        for n in range(count):
+            scores = {
+                block_id: 3 + _roll("seasonal", name, n, number, low=-1, high=2)
+                for number, block_id in enumerate(ids, start=1)
+            }
+            scores["enps"] = [9, 8, 10, 6, 9, 7, 10][
+                _roll("seasonal", name, n, "enps", low=0, high=6)
+            ]
+            PulseResponse.objects.get_or_create(
+                id=_key("seasonal-pulse", f"{name}/{n}"),
+                defaults={
+                    "module": module,
+                    "path": path,
+                    "department": department,
+                    "month": month,
+                    "scores": scores,
+                },
+            )

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
+from people.dates import date_add
 from people.models import Employee
 
 from .models import (
@@ -223,8 +224,10 @@ def _overdue_create(
             dues = [
                 (
                     module.pk,
-                    module_release_date(start_date=start, module=module)
-                    + timedelta(days=module.due_days),
+                    date_add(
+                        module_release_date(start_date=start, module=module),
+                        module.due_days,
+                    ),
                 )
                 for module in schedules[enrolment.path_id]
             ]

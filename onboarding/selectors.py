@@ -5,13 +5,15 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from people.dates import date_add
 from people.models import Employee
 
 from .models import Enrolment, ModulePage, ModuleProgress, PathPage
@@ -58,7 +60,7 @@ def employee_today(*, employee: Employee, now: datetime | None = None) -> date:
 def module_release_date(*, start_date: date, module: ModulePage) -> date:
     """Day 1 is the start date itself; day -7 is a week before it."""
     offset = module.release_day - 1 if module.release_day > 0 else module.release_day
-    return start_date + timedelta(days=offset)
+    return date_add(start_date, offset)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def module_state(
     """Where one module stands. ``renew_after``: completions before it no longer
     count (an expired certification sends the person back to its path)."""
     release = module_release_date(start_date=start_date, module=module)
-    due = release + timedelta(days=module.due_days)
+    due = date_add(release, module.due_days)
     completed_at = progress.completed_at if progress else None
     if progress is not None and completed_at is None and progress.due_override:
         # Re-opened by a changed policy: due on its own date.
@@ -111,7 +113,7 @@ def module_state(
         if renew_after is not None and completed_at < renew_after:
             again = timezone.localdate(renew_after)
         elif module.recurrence_days:
-            again = completed_at.date() + timedelta(days=module.recurrence_days)
+            again = date_add(completed_at.date(), module.recurrence_days)
         if again is not None and today >= again:
             return ModuleState(
                 status=ModuleStatus.DUE_AGAIN,
@@ -119,7 +121,7 @@ def module_state(
                 due_again_date=again,
                 module=module,
                 release_date=release,
-                due_date=again + timedelta(days=module.due_days),
+                due_date=date_add(again, module.due_days),
             )
         return ModuleState(
             status=ModuleStatus.DONE,
@@ -716,43 +718,19 @@ def employee_tasks(
     return sorted(tasks, key=lambda t: (t.done, t.state.due_date, t.person.full_name))
 
 
-# --- Pulse results, only for groups ------------------------------------------------
-
-PULSE_MIN_GROUP = 5
+# --- Pulse: the month an answer belongs to ---------------------------------------
 
 
-@dataclass(frozen=True)
-class PulseSummary:
-    answers: int
-    averages: dict[str, float] | None  # by question id; None below the minimum
-    enps: int | None
+def pulse_month(*, at: datetime | None = None) -> date:
+    """The month (its first day) of an answer given at ``at``, now by default.
 
-    @property
-    def enough(self) -> bool:
-        return self.averages is not None
-
-
-def pulse_summary(*, responses) -> PulseSummary:
-    """Averages and eNPS for a group of responses, or nothing below five answers."""
-    rows = list(responses.values_list("scores", flat=True))
-    if len(rows) < PULSE_MIN_GROUP:
-        return PulseSummary(answers=len(rows), averages=None, enps=None)
-    totals: dict[str, list[int]] = {}
-    for scores in rows:
-        for key, value in scores.items():
-            totals.setdefault(key, []).append(int(value))
-    enps_values = totals.pop("enps", [])
-    enps = None
-    if len(enps_values) >= PULSE_MIN_GROUP:
-        promoters = sum(1 for v in enps_values if v >= 9)
-        detractors = sum(1 for v in enps_values if v <= 6)
-        enps = round(100 * (promoters - detractors) / len(enps_values))
-    averages = {
-        key: round(sum(values) / len(values), 2)
-        for key, values in totals.items()
-        if len(values) >= PULSE_MIN_GROUP
-    }
-    return PulseSummary(answers=len(rows), averages=averages, enps=enps)
+    Months are the organisation's (``settings.TIME_ZONE``) whatever time zone
+    is active, so a month is over at one moment for every reader and every
+    report. Pulse figures are published only for months that are over
+    (``insights.pulse``): no answer may join a month after that.
+    """
+    zone = zone_named(settings.TIME_ZONE)
+    return timezone.localdate(at or timezone.now(), timezone=zone).replace(day=1)
 
 
 def reflections_shared_with(*, employee: Employee):

@@ -43,6 +43,7 @@ from .selectors import (
     enrolment_checks,
     enrolment_renew_after,
     module_activity,
+    pulse_month,
 )
 
 
@@ -454,7 +455,7 @@ def pulse_submit(*, employee: Employee, module: ModulePage, data) -> None:
         module=source,
         path=activity.enrolment.path,
         department_id=employee.department_id,
-        month=timezone.localdate().replace(day=1),
+        month=pulse_month(),
         scores=scores,
     )
     _complete_if_ready(employee=employee, module=module)

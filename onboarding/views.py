@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from people.inputs import id_parse
 from people.models import Employee
 
 from . import selectors, services
@@ -177,8 +178,9 @@ def attempt_submit(request: HttpRequest, pk: int) -> HttpResponse:
     # Show the result in the language the person was reading.
     shown = request.POST.get("page", "")
     module = attempt.module
-    if shown.isdigit():
-        page = ModulePage.objects.live().filter(pk=int(shown)).first()
+    shown_id = id_parse(shown)
+    if shown_id is not None:
+        page = ModulePage.objects.live().filter(pk=shown_id).first()
         if page is not None and page.translation_key == module.translation_key:
             module = page
     answers = {

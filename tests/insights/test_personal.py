@@ -268,7 +268,7 @@ def test_the_page_costs_the_same_queries_for_one_share_or_thirty(
     client, db, django_assert_num_queries
 ):
     advocate = _advocate(full_name="Alba Embajadora")
-    posts = [_post(title=f"Post {n}") for n in range(10)]
+    posts = [_post(title=f"Post {n}") for n in range(11)]
     share_create(employee=advocate, post=posts[0], network="linkedin", caption="")
     _clicks(TrackedLink.objects.get(employee=advocate), [MY_VISITORS[0]])
     client.force_login(advocate.user)
@@ -277,10 +277,10 @@ def test_the_page_costs_the_same_queries_for_one_share_or_thirty(
         assert client.get(MY_NUMBERS).status_code == 200
 
     networks = ["linkedin", "x", "facebook"]
-    for n in range(29):
+    for n in range(29):  # one share per post, network and day: 29 distinct pairs
         share_create(
             employee=advocate,
-            post=posts[n % 10],
+            post=posts[1 + n % 10],
             network=networks[n % 3],
             caption=f"Con mis palabras, número {n}: {'¡bien! ' * (n % 4)}",
         )

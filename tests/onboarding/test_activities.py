@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,7 +16,7 @@ from onboarding.models import (
     PulseSubmission,
     Reflection,
 )
-from onboarding.selectors import ModuleStatus, module_activity, pulse_summary
+from onboarding.selectors import ModuleStatus, module_activity, pulse_month
 from onboarding.services import enrolment_create
 from tests.factories import EmployeeFactory
 
@@ -346,31 +346,21 @@ def test_pulse_answers_are_stored_without_the_person_and_only_once(
     assert ">4<" not in html.split("Pulse survey", 1)[1]
 
 
-def test_pulse_results_only_for_groups_of_five(welcome_path, pulse_module):
-    from onboarding.services import pulse_submit
-
-    people = [
-        EmployeeFactory(start_date=timezone.localdate() - timedelta(days=3))
-        for _ in range(5)
-    ]
-    for person in people[:4]:
-        enrolment_create(employee=person, path=welcome_path)
-        pulse_submit(
-            employee=person, module=pulse_module, data=_pulse_data(pulse_module, 5, 10)
+def test_an_answer_belongs_to_the_organisations_month_whatever_zone_is_active(
+    signed_in, new_hire, pulse_module
+):
+    """23:30 UTC on 30 September is already 1 October in Madrid (the
+    organisation's zone) but still September in Honolulu: the month is
+    Madrid's, so it closes at one moment for every report."""
+    late_september = datetime(2026, 9, 30, 23, 30, tzinfo=UTC)
+    with timezone.override("Pacific/Honolulu"):
+        assert pulse_month(at=late_september) == date(2026, 10, 1)
+        signed_in.post(
+            f"/onboarding/modules/{pulse_module.pk}/pulse/",
+            _pulse_data(pulse_module, 4, 9),
+            HTTP_HX_REQUEST="true",
         )
-    summary = pulse_summary(responses=PulseResponse.objects.all())
-    assert summary.answers == 4 and not summary.enough and summary.enps is None
-
-    enrolment_create(employee=people[4], path=welcome_path)
-    pulse_submit(
-        employee=people[4],
-        module=pulse_module,
-        data=_pulse_data(pulse_module, 0 + 1, 0),
-    )
-    summary = pulse_summary(responses=PulseResponse.objects.all())
-    assert summary.enough
-    assert sorted(summary.averages.values()) == [4.2, 4.2]
-    assert summary.enps == 60  # four promoters, one detractor out of five
+        assert PulseResponse.objects.get().month == pulse_month()
 
 
 def test_reflection_is_private_unless_shared(
