@@ -7,7 +7,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    from config.preflight import exit_if_refused
+
+    with exit_if_refused():
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,13 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from config.preflight import exit_if_refused
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 # Django must be set up before anything imports models.
-django_asgi_app = get_asgi_application()
+with exit_if_refused():
+    django_asgi_app = get_asgi_application()
 
 from django.conf import settings  # noqa: E402
 
@@ -28,10 +31,12 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from advocacy.redirect import TrackedLinkRedirect  # noqa: E402
 from advocacy.routing import websocket_urlpatterns  # noqa: E402
+from config.security import SecurityHeadersASGI  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": TrackedLinkRedirect(django_asgi_app),
+        # The security headers also go on what Django never sees (/s/ links).
+        "http": SecurityHeadersASGI(TrackedLinkRedirect(django_asgi_app)),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

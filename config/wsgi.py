@@ -2,9 +2,12 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.preflight import exit_if_refused
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-application = get_wsgi_application()
+with exit_if_refused():
+    application = get_wsgi_application()
 
 from config.startup import web_process_ready  # noqa: E402
 

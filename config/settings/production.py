@@ -4,23 +4,29 @@
 the redirect; ``SECURE_PROXY_SSL_HEADER`` trusts its ``X-Forwarded-Proto``.
 """
 
-from django.core.exceptions import ImproperlyConfigured
+from config.preflight import production_environment_check
 
-from .base import *  # noqa: F403
-from .base import DATABASES, env
+# Before base reads anything: a malformed DATABASE_URL would otherwise fail
+# there, in a traceback that does not name it. Several workers must share one
+# database, cache and channel layer, so SQLite and the in-memory defaults are
+# refused too (config/preflight.py has every rule).
+production_environment_check()
 
-# Several workers must share one database, cache and channel layer: SQLite and
-# the in-memory defaults are refused here rather than silently used.
-for _name in ("DATABASE_URL", "REDIS_URL"):
-    if not env(_name, default=""):
-        raise ImproperlyConfigured(f"Set the {_name} environment variable.")
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+ALLOWED_HOSTS = [
+    host.strip() for host in env.list("DJANGO_ALLOWED_HOSTS") if host.strip()
+]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+if not SECURE_SSL_REDIRECT:
+    # The operator says the TLS proxy redirects to HTTPS: Django's warning that
+    # nothing does (security.W008) does not apply, and would fail the deploy check.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

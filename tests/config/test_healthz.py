@@ -32,8 +32,14 @@ def test_healthz_names_a_cache_that_is_down(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
-    assert body["failing"] == ["cache"]
+    assert body["failing"] == ["redis"]
+    assert body["checks"]["cache"] == {
+        "ok": False,
+        "service": "redis",
+        "error": "ConnectionError",
+    }
     assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["channel_layer"]["ok"] is True
 
 
 def test_healthz_names_a_channel_layer_that_is_down(client, settings):
@@ -45,4 +51,7 @@ def test_healthz_names_a_channel_layer_that_is_down(client, settings):
     }
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["failing"] == ["channel_layer"]
+    body = response.json()
+    assert body["failing"] == ["redis"]
+    assert body["checks"]["channel_layer"]["ok"] is False
+    assert body["checks"]["cache"]["ok"] is True
