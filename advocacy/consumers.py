@@ -12,11 +12,15 @@ socket the frames of its groups.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from people.inputs import id_parse
 
 from . import fanout
 from .services import (
@@ -26,8 +30,15 @@ from .services import (
     person_group_name,
 )
 
+logger = logging.getLogger(__name__)
+
 # Not a configured channel layer: Channels then opens no channel for the socket.
 NO_CHANNEL_LAYER = "advocacy.hub.no-channel"
+# Joining waits this long for the layer (Redis) before the socket is refused.
+JOIN_TIMEOUT_SECONDS = 5.0
+# "Try again later": the browser reconnects with back-off and asks for what it
+# missed, which the stored events give it once the layer is back.
+CLOSE_LAYER_LOST = 1013
 
 
 @database_sync_to_async
@@ -47,9 +58,7 @@ def _missed(groups: list[str], after: int) -> list[dict[str, Any]]:
 
 def _last_seen(scope) -> int | None:
     values = parse_qs(scope.get("query_string", b"").decode()).get("last", [])
-    if values and values[0].isdigit():
-        return int(values[0])
-    return None
+    return id_parse(values[0]) if values else None
 
 
 class HubConsumer(AsyncJsonWebsocketConsumer):
@@ -84,8 +93,23 @@ class HubConsumer(AsyncJsonWebsocketConsumer):
             self.groups_joined.append(manager_group_name(employee_id=employee_id))
         # Join first, then replay: an event raised in between may arrive twice
         # (the browser drops ids it has seen) but is never lost.
-        self._relay = fanout.relay()
-        await self._relay.join(self, self.groups_joined)
+        try:
+            self._relay = fanout.relay()
+            await asyncio.wait_for(
+                self._relay.join(self, self.groups_joined),
+                timeout=JOIN_TIMEOUT_SECONDS,
+            )
+        except Exception as error:  # noqa: BLE001 - the layer is down: refuse
+            logger.warning(
+                "Hub socket refused: the channel layer does not answer (%s: %s)",
+                error.__class__.__name__,
+                error,
+            )
+            if self._relay is not None:
+                self._relay.leave(self)
+                self._relay = None
+            await self.close()
+            return
         await self.accept()
         last = _last_seen(self.scope)
         if last is not None:
@@ -103,6 +127,10 @@ class HubConsumer(AsyncJsonWebsocketConsumer):
             self._held.append(frame)
         else:
             await self.send(text_data=frame)
+
+    async def layer_lost(self) -> None:
+        """From the relay: events may have been missed; reconnecting replays them."""
+        await self.close(code=CLOSE_LAYER_LOST)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         """The hub only pushes; anything sent to it is ignored, unread."""

@@ -55,7 +55,12 @@ from .rewards import (
     badges_check,
     campaign_progress_publish,
 )
-from .services import SharingRefused, suggestion_create, with_disclosure
+from .services import (
+    SharingRefused,
+    share_key,
+    suggestion_create,
+    with_disclosure,
+)
 from .setup import advocacy_workflow_ensure
 
 SEED = 20260101
@@ -1076,6 +1081,7 @@ def _share_plan(
     shareable = [p for p in posts if not p.milestone_template]
     planned: list[Planned] = []
     done: set[tuple[int, int, str]] = set()
+    done_days: set[tuple[int, int, str, date]] = set()
     specs = {s.url: s for s in POSTS}
     for days_ago in range(DAYS, -1, -1):
         day = today - timedelta(days=days_ago)
@@ -1114,7 +1120,10 @@ def _share_plan(
             base = (advocate.employee.pk, post.pk, network)
             if base in done and rng.random() > 0.2:
                 continue  # most people share a post on a network once
+            if (*base, day) in done_days:
+                continue  # the same share that day (advocacy.services.share_key)
             done.add(base)
+            done_days.add((*base, day))
             spec = specs[post.url]
             personalised = rng.random() < advocate.spec.personal
             if personalised:
@@ -1246,6 +1255,12 @@ def _store(planned: list[Planned]) -> tuple[dict, list[Share], list[Click]]:
                 caption=share.caption,
                 personalised=share.personalised,
                 created_at=share.at,
+                key=share_key(
+                    employee=share.advocate.employee,
+                    post=share.post,
+                    network=share.network,
+                    day=timezone.localdate(share.at),
+                ),
             )
         )
         for click in share.clicks:

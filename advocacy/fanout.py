@@ -34,6 +34,10 @@ RETRY_MAX_SECONDS = 5.0
 class Listener(Protocol):
     async def send_frame(self, frame: str) -> None: ...
 
+    # Optional: ``async def layer_lost(self) -> None``, called when reading the
+    # layer fails, since events sent meanwhile may never arrive here. A hub
+    # socket closes, and the browser reconnects and replays what it missed.
+
 
 @dataclass(eq=False)
 class _Group:
@@ -61,6 +65,8 @@ class Relay:
         self._tasks: list[asyncio.Task[None]] = []
         self._leaving: set[asyncio.Task[None]] = set()
         self._refresh = asyncio.Event()
+        # Reading the layer fails (Redis down): leaving groups would fail too.
+        self._failing = False
 
     async def join(self, listener: Listener, groups: list[str]) -> None:
         """Deliver events of ``groups`` to ``listener`` from now on.
@@ -99,27 +105,36 @@ class Relay:
 
     async def _subscribe(self, name: str) -> None:
         group = self._groups[name]
-        if group.subscribed:
+        # While reading fails, joining asks the layer even for groups joined
+        # before: a socket is accepted only if the layer answers.
+        if group.subscribed and not self._failing:
             return
         async with group.lock:
-            if group.subscribed or not group.listeners:
+            if (group.subscribed and not self._failing) or not group.listeners:
                 return
             channel = await self._channel()
             await self.layer.group_add(name, channel)
             group.subscribed = True
+            self._answers_again()
 
     async def _unsubscribe(self, name: str, group: _Group) -> None:
         async with group.lock:
             if group.listeners:
                 return
-            if group.subscribed and self.channel is not None:
+            # While reading fails (Redis down) leaving would fail too; the
+            # membership then lapses with the layer's group expiry.
+            if group.subscribed and self.channel is not None and not self._failing:
                 group.subscribed = False
                 try:
                     await self.layer.group_discard(name, self.channel)
-                except Exception:
+                except Exception as error:  # noqa: BLE001 - lapses by itself
                     # Membership then lapses with the layer's group expiry; what
                     # still arrives for the group meanwhile finds nobody here.
-                    logger.exception("Hub relay could not leave group %s", name)
+                    logger.warning(
+                        "Hub relay could not leave group %s (%s)",
+                        name,
+                        error.__class__.__name__,
+                    )
             if not group.listeners and self._groups.get(name) is group:
                 del self._groups[name]
         if not self._groups:
@@ -131,6 +146,7 @@ class Relay:
         async with self._start_lock:
             if self.channel is None:
                 channel = await self.layer.new_channel("hub.")
+                self._failing = False
                 self._tasks = [
                     asyncio.create_task(self._read(channel)),
                     asyncio.create_task(self._keep(channel)),
@@ -151,17 +167,31 @@ class Relay:
             try:
                 message = await self.layer.receive(channel)
             except Exception:
-                logger.exception(
-                    "Hub relay could not read the channel layer; retrying in %.1fs",
-                    delay,
-                )
+                if not self._failing:
+                    # Once per outage: it is retried every few seconds.
+                    logger.exception(
+                        "Hub relay could not read the channel layer; retrying"
+                    )
+                    self._failing = True
+                    await self._lost()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RETRY_MAX_SECONDS)
                 # The layer may have lost its groups (a Redis restart, say).
                 self._refresh.set()
                 continue
+            self._answers_again()
             delay = RETRY_FIRST_SECONDS
             await self.deliver(message)
+
+    async def _lost(self) -> None:
+        for listener in list(self._joined):
+            lost = getattr(listener, "layer_lost", None)
+            if lost is None:
+                continue
+            try:
+                await lost()
+            except Exception:  # noqa: BLE001 - a socket already gone
+                logger.debug("Hub socket was gone before it could be closed")
 
     async def deliver(self, message: dict[str, Any]) -> None:
         """Send one layer message to every local socket of its group."""
@@ -202,6 +232,7 @@ class Relay:
                 await asyncio.sleep(RETRY_MAX_SECONDS)
 
     async def _renew(self, channel: str) -> bool:
+        renewed = False
         for name, group in list(self._groups.items()):
             async with group.lock:
                 if not group.subscribed:
@@ -209,9 +240,18 @@ class Relay:
                 try:
                     await self.layer.group_add(name, channel)
                 except Exception:
-                    logger.exception("Hub relay could not renew group %s", name)
+                    if not self._failing:
+                        logger.exception("Hub relay could not renew group %s", name)
                     return False
+                renewed = True
+        if renewed:
+            self._answers_again()
         return True
+
+    def _answers_again(self) -> None:
+        if self._failing:
+            self._failing = False
+            logger.warning("Hub relay reaches the channel layer again")
 
 
 _current: Relay | None = None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import time
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -349,6 +351,13 @@ class Share(models.Model):
     caption = models.TextField()
     personalised = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # What makes two submissions the same share (advocacy.services.share_key):
+    # the person, post, network and day, or the milestone prompt. Unique, so a
+    # double click or fifty requests at once store one share. Empty only on
+    # shares stored before the rule.
+    key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("share")
@@ -358,9 +367,25 @@ class Share(models.Model):
         return f"{self.employee} · {self.post} · {self.network}"
 
 
+def click_uid() -> uuid.UUID:
+    """A new click's id, time-ordered (the UUIDv7 layout: milliseconds, then random).
+
+    Made once, at the redirect, and carried wherever the click waits (the
+    Redis stream, the spool), so every way of storing it stores the same
+    row. Time order keeps the rows that arrive together side by side in the
+    unique index rather than scattered over it.
+    """
+    milliseconds = time.time_ns() // 1_000_000
+    value = (milliseconds & (1 << 48) - 1) << 80 | secrets.randbits(80)
+    value = value & ~(0xF << 76) | 0x7 << 76  # version 7
+    value = value & ~(0x3 << 62) | 0x2 << 62  # RFC 4122 variant
+    return uuid.UUID(int=value)
+
+
 class Click(models.Model):
     """One visit to a tracked link. No IP address: only a daily-salted hash."""
 
+    uid = models.UUIDField(default=click_uid, unique=True, editable=False)
     link = models.ForeignKey(
         TrackedLink, on_delete=models.CASCADE, related_name="clicks"
     )
@@ -371,6 +396,10 @@ class Click(models.Model):
     country = models.CharField(max_length=2, blank=True)
     visitor = models.CharField(max_length=64)
     preview = models.BooleanField(default=False)
+    # Stored by a way that does not reward in the same transaction (the
+    # database when Redis is down, the spool): advocacy.clicks gives the
+    # points, milestones and badges later, once.
+    rewards_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("click")
@@ -387,6 +416,11 @@ class Click(models.Model):
                 include=["at"],
                 condition=models.Q(preview=False),
                 name="advocacy_click_real_idx",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(rewards_pending=True),
+                name="advocacy_click_pending_idx",
             ),
         ]
 

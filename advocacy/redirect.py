@@ -12,6 +12,12 @@ destination is kept in a small per-process LRU (``LOCAL_SECONDS``) in front of
 Django's cache (``SHARED_SECONDS``). Saving a post or campaign clears both
 for its links (``advocacy.signals``); other processes' LRUs catch up within
 ``LOCAL_SECONDS``.
+
+Every visit is answered within ``clicks.CLICK_SECONDS`` whatever Redis and
+PostgreSQL do: looking a link up may take ``LOOKUP_SECONDS``, on threads of
+its own; when it fails or is late, the destination this process last knew is
+used, however old, and a link it never knew gets a 503. A click no store took
+in time (``advocacy.clicks``) gets a 503 too, never a redirect.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
@@ -53,6 +60,12 @@ LOCAL_SECONDS = 30
 SHARED_SECONDS = 60
 UNKNOWN_SIZE = 1_000
 UNKNOWN_SECONDS = 30
+# A cold lookup asks the shared cache, then the database: both answer in
+# milliseconds when they work.
+LOOKUP_SECONDS = 0.4
+LOOKUP_THREADS = 4
+# What a 503 asks the visitor (or their browser) to wait.
+RETRY_AFTER_SECONDS = 5
 
 COMMON_HEADERS = [
     (b"cache-control", b"private, no-store"),
@@ -63,6 +76,7 @@ COMMON_HEADERS = [
 ]
 NOT_FOUND = _("This link does not exist. Check that it was copied whole.")
 NOT_ALLOWED = _("Links can only be followed (GET or HEAD).")
+UNAVAILABLE = _("This link cannot be followed right now. Try again in a moment.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +86,16 @@ class LinkTarget:
     network: str
 
 
+class LinkUnavailable(Exception):
+    """Where the link leads cannot be known now: the cache and database failed."""
+
+
 class _Expiring:
-    """A small LRU whose entries also expire; used from the event loop only."""
+    """A small LRU whose entries also expire; used from the event loop only.
+
+    An expired entry stays until it is replaced or pushed out: ``stale`` still
+    finds it, for when nothing fresher can be had.
+    """
 
     def __init__(self, size: int, seconds: float) -> None:
         self.size = size
@@ -82,13 +104,14 @@ class _Expiring:
 
     def get(self, key: str, default: Any = None) -> Any:
         entry = self._entries.get(key)
-        if entry is None:
-            return default
-        if entry[0] < time.monotonic():
-            del self._entries[key]
+        if entry is None or entry[0] < time.monotonic():
             return default
         self._entries.move_to_end(key)
         return entry[1]
+
+    def stale(self, key: str, default: Any = None) -> Any:
+        entry = self._entries.get(key)
+        return default if entry is None else entry[1]
 
     def set(self, key: str, value: Any) -> None:
         self._entries[key] = (time.monotonic() + self.seconds, value)
@@ -212,7 +235,13 @@ def _link_target_load(code: str) -> LinkTarget | None:
     return target
 
 
-_link_target_load_async = sync_to_async(_link_target_load, thread_sensitive=False)
+# Threads of their own: a lookup stuck on a stalled cache or database must not
+# hold up the threads that store clicks, or anything else.
+_link_target_load_async = sync_to_async(
+    _link_target_load,
+    thread_sensitive=False,
+    executor=ThreadPoolExecutor(LOOKUP_THREADS, thread_name_prefix="link-lookup"),
+)
 
 
 _loading: dict[str, asyncio.Task[LinkTarget | None]] = {}
@@ -222,7 +251,10 @@ async def link_target(code: str) -> LinkTarget | None:
     """Where ``code`` leads, from memory when possible.
 
     Requests for a code that is being looked up wait for that lookup, so a
-    burst on a link this process has not seen yet costs one query.
+    burst on a link this process has not seen yet costs one query. A lookup
+    that fails or takes more than ``LOOKUP_SECONDS`` falls back on what this
+    process knew of the code, however old; knowing nothing, it raises
+    :class:`LinkUnavailable`.
     """
     target = _targets.get(code)
     if target is not None:
@@ -236,8 +268,17 @@ async def link_target(code: str) -> LinkTarget | None:
         loading.add_done_callback(
             lambda task: _loading.pop(code) if _loading.get(code) is task else None
         )
-    # Shielded: a visitor who leaves must not cancel the others' lookup.
-    target = await asyncio.shield(loading)
+    try:
+        # Shielded: a visitor who leaves must not cancel the others' lookup.
+        target = await asyncio.wait_for(asyncio.shield(loading), LOOKUP_SECONDS)
+    except Exception as error:
+        logger.warning("Tracked link %s not looked up (%r)", code, error)
+        target = _targets.stale(code)
+        if target is not None:
+            return target
+        if _unknown.stale(code):
+            return None
+        raise LinkUnavailable(code) from error
     if target is None:
         _unknown.set(code, True)
     else:
@@ -286,7 +327,18 @@ def _message(text: str) -> str:
         return str(text)
 
 
+async def _respond_unavailable(send: Send, head: bool) -> None:
+    await _respond_text(
+        send,
+        503,
+        _message(UNAVAILABLE),
+        headers=[(b"retry-after", str(RETRY_AFTER_SECONDS).encode())],
+        head=head,
+    )
+
+
 async def tracked_link_serve(scope: Scope, send: Send) -> None:
+    deadline = time.monotonic() + clicks.CLICK_SECONDS
     method = scope["method"]
     if method not in ("GET", "HEAD"):
         await _respond_text(
@@ -300,7 +352,11 @@ async def tracked_link_serve(scope: Scope, send: Send) -> None:
     code = scope["path"][len(PREFIX) :]
     if code.endswith("/"):
         code = code[:-1]
-    target = await link_target(code) if CODE.fullmatch(code) else None
+    try:
+        target = await link_target(code) if CODE.fullmatch(code) else None
+    except LinkUnavailable:
+        await _respond_unavailable(send, head)
+        return
     if target is None:
         await _respond_text(
             send,
@@ -312,7 +368,9 @@ async def tracked_link_serve(scope: Scope, send: Send) -> None:
     record = clicks.click_record(
         scope=scope, link_id=target.link_id, network=target.network
     )
-    await clicks.click_append(record=record)
+    if not await clicks.click_store(record=record, deadline=deadline):
+        await _respond_unavailable(send, head)
+        return
     await _respond(
         send, 302, headers=[(b"location", target.location.encode("ascii"))], head=head
     )

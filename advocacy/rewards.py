@@ -8,7 +8,7 @@ work done at the same time in several processes adds up.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from people.dates import date_add, day_start
 from people.models import Employee
 
 from .models import (
@@ -203,25 +204,38 @@ def _click_points(clicks: list[Click], links: dict[int, TrackedLink]) -> bool:
 
 
 def _click_milestones(clicks: list[Click], links: dict[int, TrackedLink]) -> None:
-    """ "Your link on LinkedIn got its 10th click": the highest milestone crossed."""
-    arrived = Counter(click.link_id for click in clicks)
+    """ "Your link on LinkedIn got its 10th click": the highest milestone reached.
+
+    Worked out from the link's total, not from what these clicks added to
+    it: clicks reach the database by several ways (the drain, the database
+    straight, the spool) and are rewarded in batches that need not follow
+    their order, so "before these" is not known. The notification's key
+    tells each milestone once.
+    """
     totals = dict(
-        Click.objects.filter(link_id__in=arrived, preview=False)
+        Click.objects.filter(link_id__in={c.link_id for c in clicks}, preview=False)
         .values_list("link_id")
         .annotate(n=Count("pk"))
     )
-    for link_id, total in totals.items():
-        before = total - arrived[link_id]
-        crossed = [m for m in CLICK_MILESTONES if before < m <= total]
-        if not crossed:
+    reached = {
+        link_id: max(m for m in CLICK_MILESTONES if m <= total)
+        for link_id, total in totals.items()
+        if total >= CLICK_MILESTONES[0]
+    }
+    keys = {link_id: f"click:{link_id}:{m}" for link_id, m in reached.items()}
+    told = set(
+        Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True)
+    )
+    for link_id, milestone in reached.items():
+        if keys[link_id] in told:
             continue
         link = links[link_id]
         notification_send(
             user=link.employee.user,
             kind=Notification.Kind.CLICK_MILESTONE,
-            key=f"click:{link_id}:{crossed[-1]}",
+            key=keys[link_id],
             data={
-                "clicks": crossed[-1],
+                "clicks": milestone,
                 "network": link.network,
                 "post": link.post_id,
                 "title": link.post.title,
@@ -333,10 +347,8 @@ class CampaignProgress:
 
 def _window(campaign: Campaign) -> tuple[dt.datetime, dt.datetime]:
     zone = timezone.get_current_timezone()
-    start = dt.datetime.combine(campaign.starts_on, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(
-        campaign.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone
-    )
+    start = day_start(campaign.starts_on, zone)
+    end = day_start(date_add(campaign.ends_on, 1), zone)
     return start, end
 
 

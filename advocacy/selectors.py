@@ -24,6 +24,7 @@ from onboarding.selectors import (
     employee_advocate_certificate,
     employee_expired_certificate,
 )
+from people.inputs import id_parse
 from people.models import Employee
 
 from .models import AdvocacyConsent, BrandPost, MilestonePrompt, Notification
@@ -91,9 +92,10 @@ def milestone_prompt_of(
     """The person's own prompt with this id if it is still open, else ``None``."""
     from .rewards import milestone_prompts_open
 
-    if not str(prompt_id).isdigit():
+    prompt_pk = id_parse(prompt_id)
+    if prompt_pk is None:
         return None
-    return milestone_prompts_open(employee=employee).filter(pk=int(prompt_id)).first()
+    return milestone_prompts_open(employee=employee).filter(pk=prompt_pk).first()
 
 
 def notifications_unread_count(*, user) -> int:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
+import time
+import weakref
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -11,6 +15,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 
 def person_group_name(*, user_id: int) -> str:
@@ -56,6 +62,91 @@ def _publishing_in_order():
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [PUBLISH_LOCK_KEY])
 
 
+# One send may wait this long for the channel layer; after a failure, this
+# process stops trying for a while. Either way the event is already stored.
+LAYER_SEND_TIMEOUT_SECONDS = 1.0
+LAYER_RETRY_SECONDS = 5.0
+
+
+class _LayerOutage:
+    """Whether sending on the channel layer failed lately in this process.
+
+    A dead Redis then costs one attempt per ``LAYER_RETRY_SECONDS``, not a
+    timeout per event, and the outage is logged once.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.down = False
+        self.retry_at = 0.0
+
+    def may_send(self) -> bool:
+        with self.lock:
+            if not self.down:
+                return True
+            now = time.monotonic()
+            if now < self.retry_at:
+                return False
+            self.retry_at = now + LAYER_RETRY_SECONDS
+            return True
+
+    def failed(self, error: BaseException) -> None:
+        with self.lock:
+            self.retry_at = time.monotonic() + LAYER_RETRY_SECONDS
+            if self.down:
+                return
+            self.down = True
+        logger.warning(
+            "Hub events cannot be sent on the channel layer (%s: %s); they are "
+            "stored, and sockets get them when they reconnect.",
+            error.__class__.__name__,
+            error,
+        )
+
+    def sent(self) -> None:
+        if not self.down:
+            return
+        with self.lock:
+            self.down = False
+        logger.warning("Hub events are sent on the channel layer again.")
+
+
+# One state per layer: settings can change the layer (tests do).
+_layer_outages: weakref.WeakKeyDictionary[Any, _LayerOutage] = (
+    weakref.WeakKeyDictionary()
+)
+_layer_outages_lock = threading.Lock()
+
+
+def _layer_send(messages: list[dict[str, Any]]) -> None:
+    """Send stored events to their groups; a failure is logged, never raised.
+
+    The caller's work has committed by now: a 500 would only tell the person
+    that it failed when it did not.
+    """
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+    with _layer_outages_lock:
+        outage = _layer_outages.setdefault(layer, _LayerOutage())
+    if not outage.may_send():
+        return
+
+    async def send_all() -> None:
+        for message in messages:
+            await asyncio.wait_for(
+                layer.group_send(message["group"], message),
+                timeout=LAYER_SEND_TIMEOUT_SECONDS,
+            )
+
+    try:
+        async_to_sync(send_all)()
+    except Exception as error:  # noqa: BLE001 - any layer failure: log, go on
+        outage.failed(error)
+    else:
+        outage.sent()
+
+
 def group_event_publish(*, groups: list[str], event: str, data: dict[str, Any]) -> None:
     """Send ``event`` to everyone listening on ``groups``, after commit.
 
@@ -63,6 +154,7 @@ def group_event_publish(*, groups: list[str], event: str, data: dict[str, Any]) 
     is stored (its id orders it, and a browser that reconnects asks for what
     it missed) and sent, in order with every other publisher. A listener
     that reacts by reading the database sees the change that caused it.
+    Without a channel layer (Redis down) the events are only stored.
     """
     from .models import HubEvent
 
@@ -70,28 +162,29 @@ def group_event_publish(*, groups: list[str], event: str, data: dict[str, Any]) 
         return
 
     def store_and_send() -> None:
-        layer = get_channel_layer()
         with _publishing_in_order():
             with transaction.atomic():
                 stored = [
                     HubEvent.objects.create(group=g, event=event, data=data)
                     for g in groups
                 ]
-            for row in stored:
-                # Each process listens on all its groups through one channel
-                # (advocacy.fanout), so the message names the group it is for.
-                async_to_sync(layer.group_send)(
-                    row.group,
+            # Each process listens on all its groups through one channel
+            # (advocacy.fanout), so the message names the group it is for.
+            _layer_send(
+                [
                     {
                         "type": "advocacy.event",
                         "group": row.group,
                         "id": row.pk,
                         "event": event,
                         "data": data,
-                    },
-                )
+                    }
+                    for row in stored
+                ]
+            )
 
-    transaction.on_commit(store_and_send)
+    # Robust: whatever fails here happens after the caller's work committed.
+    transaction.on_commit(store_and_send, robust=True)
 
 
 def hub_events_missed(*, groups: list[str], after: int) -> list:
@@ -202,14 +295,22 @@ def _normalised(text: str) -> str:
 
 
 def caption_is_personal(
-    *, post, network: str, caption: str, hashtag: str = "", suggested: str | None = None
+    *,
+    post,
+    network: str,
+    caption: str,
+    hashtag: str = "",
+    suggested: str | None = None,
+    key: str | None = None,
 ) -> bool:
     """Whether the caption is the person's own words.
 
     Not personal when it is the suggested caption unchanged (``suggested``
     when the post's caption was filled in for the person, as for milestones),
     or nearly the same (ratio ≥ 0.9) as a caption colleagues already shared
-    for this post. The disclosure hashtag is ignored on both sides.
+    for this post. The disclosure hashtag is ignored on both sides. The share
+    this one would repeat (its ``key``) is left out: the same words sent twice
+    are as personal the second time as the first.
     """
     from difflib import SequenceMatcher
 
@@ -223,7 +324,10 @@ def caption_is_personal(
         suggested = post.caption(network)
     if not mine or mine == words(suggested):
         return False
-    others = Share.objects.filter(post=post).values_list("caption", flat=True)[:200]
+    others = Share.objects.filter(post=post)
+    if key is not None:
+        others = others.exclude(key=key)
+    others = others.values_list("caption", flat=True)[:200]
     return all(SequenceMatcher(None, mine, words(o)).ratio() < SIMILAR for o in others)
 
 
@@ -320,50 +424,122 @@ def tracked_link_get(*, employee, post, network: str, prompt=None):
         return TrackedLink.objects.get(employee=employee, post=post, network=network)
 
 
+def share_key(*, employee, post, network: str, prompt=None, day=None) -> str:
+    """What makes two submissions the same share.
+
+    A person's shares of one post on one network count once a day: a double
+    click, a retry or a second thought that day is the same share, while
+    sharing the post again another day is a new one. A milestone is shared
+    once per prompt.
+    """
+    from django.utils import timezone
+
+    if post.milestone_template and prompt is not None:
+        return f"milestone:{prompt.pk}"
+    day = day or timezone.localdate()
+    return f"{employee.pk}:{post.pk}:{network}:{day:%Y%m%d}"
+
+
 @transaction.atomic
 def share_create(
     *, employee, post, network: str, caption: str, hashtag: str = "", prompt=None
 ):
     """Record a share with its tracked link; the caption keeps the disclosure.
 
+    The same share submitted again (``share_key``), even fifty times at once
+    from several processes, is stored once: the database's unique key decides,
+    and every submission gets that share back, its caption the latest, with
+    counters, points and badges counting it once.
+
     Sharing a milestone template uses up the person's ``prompt``: it is closed
     in the same transaction, so the same milestone is not shared twice.
     """
+    from django.db import IntegrityError
     from django.utils import timezone
 
     from .models import MilestonePrompt, Share
     from .stats import post_stats_publish
 
+    key = share_key(employee=employee, post=post, network=network, prompt=prompt)
+    if post.milestone_template:
+        # Its prompt is closed once shared: asking for the link would refuse.
+        again = Share.objects.filter(key=key, employee=employee).first()
+        if again is not None:
+            return again
     link = tracked_link_get(
         employee=employee, post=post, network=network, prompt=prompt
     )
+    caption = with_disclosure(caption=caption, hashtag=hashtag)
     suggested = None
     if post.milestone_template:
         closed = MilestonePrompt.objects.filter(
             pk=prompt.pk, closed_at__isnull=True
         ).update(closed_at=timezone.now())
         if not closed:
-            raise SharingRefused(_("You have already shared this milestone."))
+            again = Share.objects.filter(key=key).first()
+            if again is None:
+                raise SharingRefused(_("You have already shared this milestone."))
+            return again
         suggested = milestone_caption(post=post, network=network, prompt=prompt)
-    caption = with_disclosure(caption=caption, hashtag=hashtag)
-    share = Share.objects.create(
-        employee=employee,
+    else:
+        again = Share.objects.filter(key=key).first()
+        if again is not None:
+            return _share_repeated(share=again, caption=caption, hashtag=hashtag)
+    personalised = caption_is_personal(
         post=post,
-        link=link,
         network=network,
         caption=caption,
-        personalised=caption_is_personal(
-            post=post,
-            network=network,
-            caption=caption,
-            hashtag=hashtag,
-            suggested=suggested,
-        ),
+        hashtag=hashtag,
+        suggested=suggested,
+        key=key,
     )
+    try:
+        with transaction.atomic():
+            share = Share.objects.create(
+                employee=employee,
+                post=post,
+                link=link,
+                network=network,
+                caption=caption,
+                personalised=personalised,
+                key=key,
+            )
+    except IntegrityError:
+        # Another request stored it meanwhile (it has committed by now).
+        again = Share.objects.get(key=key)
+        if post.milestone_template:
+            return again
+        return _share_repeated(share=again, caption=caption, hashtag=hashtag)
     post_stats_publish(link_ids=[link.pk])
     from .rewards import share_rewarded
 
     share_rewarded(share=share)
+    return share
+
+
+def _share_repeated(*, share, caption: str, hashtag: str):
+    """The same share submitted again: keep the latest words, count nothing twice.
+
+    Once in the person's own words, a share stays so (as its points do).
+    """
+    from .models import Share
+
+    if caption == share.caption:
+        return share
+    personal = share.personalised or caption_is_personal(
+        post=share.post,
+        network=share.network,
+        caption=caption,
+        hashtag=hashtag,
+        key=share.key,
+    )
+    Share.objects.filter(pk=share.pk).update(caption=caption, personalised=personal)
+    newly_personal = personal and not share.personalised
+    share.caption, share.personalised = caption, personal
+    if newly_personal:
+        from .rewards import share_rewarded
+
+        share_rewarded(share=share)
     return share
 
 

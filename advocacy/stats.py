@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from asgiref.sync import sync_to_async
-from django.db import close_old_connections
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import Click, Share, TrackedLink
 from .services import HUB_GROUP, group_event_publish
-
-THROTTLE_SECONDS = 1.0
 
 
 def posts_with_counts(queryset):
@@ -63,49 +57,3 @@ def post_stats_publish(*, link_ids) -> None:
                 "clicks": clicks.get(post_id, 0),
             },
         )
-
-
-def _recorded_in_thread(records: list) -> None:
-    from .rewards import clicks_recorded
-
-    close_old_connections()
-    try:
-        clicks_recorded(clicks=[record.to_model() for record in records])
-    finally:
-        close_old_connections()
-
-
-class StatsThrottle:
-    """At most one round of counters and rewards per second per process.
-
-    Stored clicks are marked; the first mark schedules a round a second later
-    that covers every click marked by then, so counters are never stale.
-    """
-
-    def __init__(self) -> None:
-        self.pending: list = []
-        self.scheduled = False
-
-    def mark(self, records) -> None:
-        self.pending.extend(records)
-        if self.pending and not self.scheduled:
-            self.scheduled = True
-            asyncio.get_running_loop().call_later(THROTTLE_SECONDS, self._flush)
-
-    def _flush(self) -> None:
-        records, self.pending, self.scheduled = self.pending, [], False
-        asyncio.ensure_future(
-            sync_to_async(_recorded_in_thread, thread_sensitive=False)(records)
-        )
-
-
-_throttle: tuple[asyncio.AbstractEventLoop, StatsThrottle] | None = None
-
-
-def stats_mark(records) -> None:
-    """From the event loop: these clicks are stored; counters follow shortly."""
-    global _throttle
-    loop = asyncio.get_running_loop()
-    if _throttle is None or _throttle[0] is not loop:
-        _throttle = (loop, StatsThrottle())
-    _throttle[1].mark(records)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from identity.models import BrandSettings
+from people.inputs import id_parse
 from people.models import Team
 
 from . import rewards, selectors, services
@@ -239,6 +240,10 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
                 caption=caption,
                 hashtag=hashtag,
                 suggested=_caption(post, data["network"], prompt),
+                # A second submission of today's share is judged as the first.
+                key=services.share_key(
+                    employee=employee, post=post, network=data["network"], prompt=prompt
+                ),
             )
             if personal or data["confirm"]:
                 return _share_and_open(request, post, data, hashtag, employee, prompt)
@@ -502,10 +507,11 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (``id``) or all of them as read; one's own only."""
     _employee(request)
     if "id" in request.POST:
-        if not request.POST["id"].isdigit():
+        notification_id = id_parse(request.POST["id"])
+        if notification_id is None:
             raise Http404
         notification = get_object_or_404(
-            Notification, pk=request.POST["id"], user=request.user
+            Notification, pk=notification_id, user=request.user
         )
         services.notifications_mark_read(
             user=request.user, notification_id=notification.pk
@@ -514,8 +520,8 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
         services.notifications_mark_read(user=request.user)
         messages.success(request, _("All notifications are marked as read."))
     url = reverse("advocacy:notifications")
-    page = request.POST.get("page", "")
-    return redirect(f"{url}?{urlencode({'page': page})}" if page.isdigit() else url)
+    page = id_parse(request.POST.get("page", ""))
+    return redirect(f"{url}?{urlencode({'page': page})}" if page else url)
 
 
 # --- Leaderboards ------------------------------------------------------------------

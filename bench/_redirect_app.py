@@ -16,6 +16,7 @@ URLconf too.
 from __future__ import annotations
 
 import os
+import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench._redirect_settings")
 
@@ -49,8 +50,9 @@ urlpatterns = [
 
 
 async def raw(scope, send) -> None:
+    deadline = time.monotonic() + clicks.CLICK_SECONDS
     record = clicks.click_record(scope=scope, link_id=RAW_LINK_ID, network="linkedin")
-    await clicks.click_append(record=record)
+    await clicks.click_store(record=record, deadline=deadline)
     await send(
         {
             "type": "http.response.start",

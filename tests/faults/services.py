@@ -46,11 +46,17 @@ def _wait(condition, *, timeout: float, what: str) -> None:
 
 
 class PrivateRedis:
-    """A ``redis-server`` of the test's own: stop it, freeze it (SIGSTOP), start it."""
+    """A ``redis-server`` of the test's own: stop it, freeze it (SIGSTOP), start it.
 
-    def __init__(self) -> None:
+    ``persistent`` makes it keep what it was sent as production's should
+    (``appendonly yes``, ``appendfsync always``): what it acknowledged is still
+    there after ``stop()`` and ``start()``.
+    """
+
+    def __init__(self, *, persistent: bool = False) -> None:
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="cimientos-redis-"))
+        self.persistent = persistent
         self.process: subprocess.Popen | None = None
 
     def url(self, db: int = 0) -> str:
@@ -67,7 +73,9 @@ class PrivateRedis:
                 "--save",
                 "",
                 "--appendonly",
-                "no",
+                "yes" if self.persistent else "no",
+                "--appendfsync",
+                "always",
                 "--dir",
                 str(self.dir),
                 "--daemonize",
