@@ -113,11 +113,17 @@ def test_a_nul_byte_in_a_cookie_or_header_is_answered_400(world):
     client = Client()
 
     cookie = client.get("/", HTTP_COOKIE="sessionid=abcdefghij\x00klmnop")
-    header = client.get("/accounts/login/", HTTP_REFERER="https://a.example/\x00")
+    header = client.get(
+        "/accounts/login/",
+        HTTP_REFERER="https://a.example/\x00",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    spanish = client.get("/accounts/login/", HTTP_REFERER="https://a.example/\x00")
 
     assert cookie.status_code == 400
     assert header.status_code == 400
-    assert "the request headers" in header.content.decode()
+    assert "Something in the request headers contains" in header.content.decode()
+    assert "las cabeceras de la petición" in spanish.content.decode()
 
 
 def test_uploaded_file_contents_are_left_to_the_form_that_reads_them(world):

@@ -309,7 +309,9 @@ def test_click_figures_are_read_from_the_index_of_real_clicks(line):
     assert len(click_queries) == 2  # per link and week, unique visitors
 
     with connection.cursor() as cursor:
-        # A unique constraint's index goes with its constraint.
+        # The rows' deferred foreign-key checks run now, so the table can be
+        # altered; a unique constraint's index goes with its constraint.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             "SELECT conname FROM pg_constraint "
             "WHERE conrelid = 'advocacy_click'::regclass AND contype = 'u'"

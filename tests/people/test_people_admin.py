@@ -222,7 +222,12 @@ def test_hr_editor_changes_an_email_only_after_reauthenticating(
 
     response = hr_client.post(
         edit_url,
-        _form_data(employee, email="ana.ruiz@example.com", job_title="Diseñadora"),
+        _form_data(
+            employee,
+            email="ana.ruiz@example.com",
+            job_title="Diseñadora",
+            preferred_language="en",  # the notice goes out in Ana's language
+        ),
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
