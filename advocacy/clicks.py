@@ -19,7 +19,7 @@ of the request, so no visitor waits longer whatever Redis and PostgreSQL do.
 
 A visitor is sent on (302) only once one of them holds the click. When none
 took it in time the answer is 503 with ``Retry-After``: never a redirect whose
-click is lost. A way that just failed is skipped for a moment (``_Pause``), so
+click is lost. A way that just failed is skipped for a moment (``_pause``), so
 an outage costs a few visitors the wait, not every visitor.
 
 **Once.** The same click can reach the database twice: Redis may apply an XADD
@@ -74,7 +74,7 @@ from django.utils import timezone
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import NoBackoff
 
-from config.retry import Backoff
+from config.retry import Backoff, Breaker
 
 from .models import Click, TrackedLink, click_uid
 
@@ -534,41 +534,20 @@ def stream_name() -> str:
     return settings.ADVOCACY_CLICK_STREAM
 
 
-class _Pause:
+def _pause(what: str) -> Breaker:
     """Skip a way of storing clicks for a while after it failed.
 
-    The pause doubles with each failure in a row, up to ``longest``; the
-    first failure and the recovery are logged, not every click in between.
+    The pause doubles with each failure in a row, from half a second up to
+    five; the first failure and the recovery are logged, not every click in
+    between.
     """
-
-    def __init__(self, what: str, *, shortest: float = 0.5, longest: float = 5.0):
-        self.what = what
-        self.shortest = shortest
-        self.longest = longest
-        self.wait = shortest
-        self.until = 0.0
-        self.failing = False
-
-    def ready(self) -> bool:
-        return time.monotonic() >= self.until
-
-    def failed(self, error: BaseException) -> None:
-        if not self.failing:
-            self.failing = True
-            logger.warning(
-                "%s did not take a click (%s: %s); clicks go the next way meanwhile",
-                self.what,
-                type(error).__name__,
-                error,
-            )
-        self.until = time.monotonic() + self.wait
-        self.wait = min(self.wait * 2, self.longest)
-
-    def succeeded(self) -> None:
-        if self.failing:
-            self.failing = False
-            self.wait = self.shortest
-            logger.warning("%s takes clicks again", self.what)
+    return Breaker(
+        logger=logger,
+        down=f"{what} did not take a click (%s: %s); clicks go the next way meanwhile",
+        up=f"{what} takes clicks again",
+        shortest=0.5,
+        longest=5.0,
+    )
 
 
 # One thread each, so a call that hangs (a database that does not answer)
@@ -715,9 +694,9 @@ class _Ways:
     database: _Batcher
     spool: _Batcher
     catch_up: _CatchUp
-    redis_pause: _Pause
-    database_pause: _Pause
-    spool_pause: _Pause
+    redis_pause: Breaker
+    database_pause: Breaker
+    spool_pause: Breaker
 
 
 _ways: tuple[asyncio.AbstractEventLoop, _Ways] | None = None
@@ -733,9 +712,9 @@ def _ways_for_loop() -> _Ways:
             ),
             spool=_Batcher(lambda records: _spool.append(records), "spool"),
             catch_up=_CatchUp(),
-            redis_pause=_Pause("Redis"),
-            database_pause=_Pause("The database"),
-            spool_pause=_Pause("The click spool"),
+            redis_pause=_pause("Redis"),
+            database_pause=_pause("The database"),
+            spool_pause=_pause("The click spool"),
         )
         _ways = (loop, ways)
         if spool_waiting():  # left by a process that stopped

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
 import weakref
 from contextlib import contextmanager
 from datetime import timedelta
@@ -15,6 +14,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from config.retry import Breaker
 
 logger = logging.getLogger(__name__)
 
@@ -68,53 +69,24 @@ LAYER_SEND_TIMEOUT_SECONDS = 1.0
 LAYER_RETRY_SECONDS = 5.0
 
 
-class _LayerOutage:
+def _layer_outage_new() -> Breaker:
     """Whether sending on the channel layer failed lately in this process.
 
     A dead Redis then costs one attempt per ``LAYER_RETRY_SECONDS``, not a
     timeout per event, and the outage is logged once.
     """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.down = False
-        self.retry_at = 0.0
-
-    def may_send(self) -> bool:
-        with self.lock:
-            if not self.down:
-                return True
-            now = time.monotonic()
-            if now < self.retry_at:
-                return False
-            self.retry_at = now + LAYER_RETRY_SECONDS
-            return True
-
-    def failed(self, error: BaseException) -> None:
-        with self.lock:
-            self.retry_at = time.monotonic() + LAYER_RETRY_SECONDS
-            if self.down:
-                return
-            self.down = True
-        logger.warning(
-            "Hub events cannot be sent on the channel layer (%s: %s); they are "
-            "stored, and sockets get them when they reconnect.",
-            error.__class__.__name__,
-            error,
-        )
-
-    def sent(self) -> None:
-        if not self.down:
-            return
-        with self.lock:
-            self.down = False
-        logger.warning("Hub events are sent on the channel layer again.")
+    return Breaker(
+        logger=logger,
+        down="Hub events cannot be sent on the channel layer (%s: %s); they are "
+        "stored, and sockets get them when they reconnect.",
+        up="Hub events are sent on the channel layer again.",
+        shortest=LAYER_RETRY_SECONDS,
+        longest=LAYER_RETRY_SECONDS,
+    )
 
 
 # One state per layer: settings can change the layer (tests do).
-_layer_outages: weakref.WeakKeyDictionary[Any, _LayerOutage] = (
-    weakref.WeakKeyDictionary()
-)
+_layer_outages: weakref.WeakKeyDictionary[Any, Breaker] = weakref.WeakKeyDictionary()
 _layer_outages_lock = threading.Lock()
 
 
@@ -128,8 +100,10 @@ def _layer_send(messages: list[dict[str, Any]]) -> None:
     if layer is None or not messages:
         return
     with _layer_outages_lock:
-        outage = _layer_outages.setdefault(layer, _LayerOutage())
-    if not outage.may_send():
+        outage = _layer_outages.get(layer)
+        if outage is None:
+            outage = _layer_outages[layer] = _layer_outage_new()
+    if not outage.ready():
         return
 
     async def send_all() -> None:
@@ -144,7 +118,7 @@ def _layer_send(messages: list[dict[str, Any]]) -> None:
     except Exception as error:  # noqa: BLE001 - any layer failure: log, go on
         outage.failed(error)
     else:
-        outage.sent()
+        outage.succeeded()
 
 
 def group_event_publish(*, groups: list[str], event: str, data: dict[str, Any]) -> None:

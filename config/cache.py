@@ -18,8 +18,8 @@ made meanwhile.
 from __future__ import annotations
 
 import logging
+import re
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -28,6 +28,8 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
+
+from .retry import Breaker
 
 logger = logging.getLogger(__name__)
 
@@ -40,41 +42,23 @@ FALLBACK_MAX_ENTRIES = 10_000
 PENDING_MAX_KEYS = 10_000
 
 
-class _Outage:
+class _Outage(Breaker):
     """Whether one Redis location is down for this process; shared by its threads."""
 
     def __init__(self, location: str) -> None:
-        self.location = location
-        self.lock = threading.Lock()
-        self.down = False
-        self.retry_at = 0.0
+        # Named without a password the URL may carry, and safe for %-formatting.
+        shown = re.sub(r"//[^/@]*@", "//", location).replace("%", "%%")
+        super().__init__(
+            logger=logger,
+            down=f"Redis cache at {shown} is unreachable (%s: %s). Using this "
+            "process's memory until it answers again; rate limits count per "
+            "process meanwhile.",
+            up=f"Redis cache at {shown} answers again.",
+            shortest=RETRY_SECONDS,
+            longest=RETRY_SECONDS,
+        )
         self.pending: set[str] = set()
         self.overflowed = False
-
-    def may_probe(self) -> bool:
-        """Whether this caller should try Redis now; one caller per window does."""
-        with self.lock:
-            if not self.down:
-                return True
-            now = time.monotonic()
-            if now < self.retry_at:
-                return False
-            self.retry_at = now + RETRY_SECONDS
-            return True
-
-    def failed(self, error: Exception) -> None:
-        with self.lock:
-            self.retry_at = time.monotonic() + RETRY_SECONDS
-            if self.down:
-                return
-            self.down = True
-        logger.warning(
-            "Redis cache at %s is unreachable (%s: %s). Using this process's memory "
-            "until it answers again; rate limits count per process meanwhile.",
-            self.location,
-            error.__class__.__name__,
-            error,
-        )
 
     def remember(self, keys: Iterable[str]) -> None:
         with self.lock:
@@ -94,11 +78,6 @@ class _Outage:
         with self.lock:
             self.pending.update(keys)
             self.overflowed |= overflowed
-
-    def recovered(self) -> None:
-        with self.lock:
-            self.down = False
-        logger.warning("Redis cache at %s answers again.", self.location)
 
 
 _outages: dict[str, _Outage] = {}
@@ -138,7 +117,7 @@ class FallbackRedisCache(RedisCache):
         outage = self._outage
         if not outage.down:
             return True
-        if not outage.may_probe():
+        if not outage.ready():
             return False
         keys, overflowed = outage.take_pending()
         try:
@@ -157,7 +136,7 @@ class FallbackRedisCache(RedisCache):
                 PENDING_MAX_KEYS,
             )
         self._local.clear()
-        outage.recovered()
+        outage.succeeded()
         return True
 
     def _either(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -86,3 +87,63 @@ def retry_until_success(
         else:
             backoff.succeeded()
             return result
+
+
+class Breaker:
+    """Stop calling a dependency for a while after it failed; thread-safe.
+
+    While it is down, one caller per pause tries it again (the others go
+    without at once); the pause doubles with each failure in a row, from
+    ``shortest`` up to ``longest``. The start and the end of an outage are
+    logged once each, as ``down % (error type, error)`` and ``up``, never a
+    line per call in between.
+    """
+
+    def __init__(
+        self,
+        *,
+        logger: logging.Logger,
+        down: str,
+        up: str,
+        shortest: float = 5.0,
+        longest: float = 5.0,
+    ) -> None:
+        self.logger = logger
+        self.down_message = down
+        self.up_message = up
+        self.shortest = shortest
+        self.longest = longest
+        self.lock = threading.Lock()
+        self.down = False
+        self.pause = shortest
+        self.until = 0.0
+
+    def ready(self) -> bool:
+        """Whether this caller should call the dependency now."""
+        with self.lock:
+            if not self.down:
+                return True
+            now = time.monotonic()
+            if now < self.until:
+                return False
+            self.until = now + self.pause  # the others wait for this probe
+            return True
+
+    def failed(self, error: BaseException) -> None:
+        with self.lock:
+            self.until = time.monotonic() + self.pause
+            self.pause = min(self.pause * 2, self.longest)
+            if self.down:
+                return
+            self.down = True
+        self.logger.warning(self.down_message, type(error).__name__, error)
+
+    def succeeded(self) -> None:
+        if not self.down:
+            return
+        with self.lock:
+            if not self.down:
+                return
+            self.down = False
+            self.pause = self.shortest
+        self.logger.warning(self.up_message)

@@ -7,7 +7,7 @@ from django.core.management import get_commands, load_command_class
 from django.db import OperationalError
 
 from config.management.commands.db_worker import Command as ResilientWorker
-from config.retry import Backoff, retry_until_success
+from config.retry import Backoff, Breaker, retry_until_success
 
 logger = logging.getLogger("tests.retry")
 
@@ -48,6 +48,43 @@ def test_the_next_outage_starts_again_from_the_shortest_wait():
 
     assert backoff.failed(OperationalError("down again")) <= 0.5
     assert backoff.failing
+
+
+def test_a_broken_dependency_is_tried_by_one_caller_per_pause(monkeypatch, caplog):
+    clock = [100.0]
+    monkeypatch.setattr("config.retry.time.monotonic", lambda: clock[0])
+    breaker = Breaker(
+        logger=logger, down="Cache down (%s: %s)", up="Cache up", shortest=1, longest=4
+    )
+    caplog.set_level(logging.WARNING, logger="tests.retry")
+
+    assert breaker.ready() and breaker.ready()  # nothing failed yet: everyone
+    breaker.failed(ConnectionError("refused"))
+    assert not breaker.ready()  # within the first pause (1 s): nobody
+    clock[0] += 1
+    assert breaker.ready()  # one caller probes...
+    assert not breaker.ready()  # ...the others go without meanwhile
+    breaker.failed(ConnectionError("refused"))
+    clock[0] += 1.5
+    assert not breaker.ready()  # the pause doubled to 2 s
+    clock[0] += 0.5
+    assert breaker.ready()
+    breaker.failed(ConnectionError("refused"))
+    breaker.failed(ConnectionError("refused"))
+    clock[0] += 4
+    assert breaker.ready()  # never more than 4 s
+    breaker.succeeded()
+    breaker.succeeded()
+    assert breaker.ready() and breaker.ready()
+    breaker.failed(ConnectionError("again"))
+    clock[0] += 1
+    assert breaker.ready()  # a new outage starts from the shortest pause
+
+    assert [r.getMessage() for r in caplog.records] == [
+        "Cache down (ConnectionError: refused)",
+        "Cache up",
+        "Cache down (ConnectionError: again)",
+    ]
 
 
 def test_retry_until_success_waits_out_listed_errors_only():
